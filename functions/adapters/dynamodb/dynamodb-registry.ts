@@ -1,0 +1,260 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  locationUri,
+  ProductRecordSchema,
+  type ProductRecord,
+  type StorageLocation,
+  StorageLocationSchema,
+  VersionRecordSchema,
+  type VersionRecord,
+} from '../../core/registry/records';
+import type { ClaimOutcome, EventClaim, Registry } from '../../ports/registry';
+import { z } from '../../shared/zod';
+
+/** Processed-event markers are kept long enough to outlive every retry and archive replay window. */
+const EVENT_MARKER_TTL_SECONDS = 90 * 24 * 3600;
+/** DynamoDB BatchGetItem reads at most 100 keys; deeper keys than that are not product folders anyway. */
+const MAX_PREFIX_CANDIDATES = 100;
+
+const LocationItemSchema = z.object({ productId: z.string(), location: StorageLocationSchema });
+const EventItemSchema = z.object({ status: z.enum(['started', 'completed']) });
+
+/**
+ * The registry in one DynamoDB table (pk/sk, GSI `gsi1` for listings):
+ *
+ * | item            | pk                      | sk                    |
+ * |-----------------|-------------------------|-----------------------|
+ * | product         | `PRODUCT#<id>`          | `#PRODUCT`            |
+ * | location        | `LOCATION#<s3 uri>`     | `#LOCATION`           |
+ * | product's loc.  | `PRODUCT#<id>`          | `LOCATION#<s3 uri>`   |
+ * | version         | `PRODUCT#<id>`          | `VERSION#<time>#<id>` |
+ * | object sequence | `OBJECT#<bucket>/<key>` | `#SEQUENCER`          |
+ * | processed event | `EVENT#<idempotency>`   | `#EVENT`              |
+ *
+ * Every write is conditional: products on their revision, locations on their owner, versions on absence.
+ */
+export class DynamoDbRegistry implements Registry {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async getProduct(productId: string): Promise<ProductRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `PRODUCT#${productId}`, sk: '#PRODUCT' }, ConsistentRead: true }),
+    );
+    return Item ? ProductRecordSchema.parse(Item.record) : undefined;
+  }
+
+  async listProducts(): Promise<ProductRecord[]> {
+    const products: ProductRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': 'PRODUCTS' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) products.push(ProductRecordSchema.parse(item.record));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return products;
+  }
+
+  async putProduct(product: ProductRecord, expectedRevision: number | undefined): Promise<boolean> {
+    const record = ProductRecordSchema.parse(product);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `PRODUCT#${record.id}`, sk: '#PRODUCT', gsi1pk: 'PRODUCTS', gsi1sk: record.id, revision: record.revision, record },
+          ...(expectedRevision === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'revision = :expected', ExpressionAttributeValues: { ':expected': expectedRevision } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async claimLocation(location: StorageLocation, productId: string): Promise<ClaimOutcome> {
+    const uri = locationUri(location);
+    // The location item is the claim; the product-side copy is an index written after it. Both writes are
+    // idempotent, so an attempt that dies between them is completed by the retry (no transaction needed).
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `LOCATION#${uri}`, sk: '#LOCATION', productId, location },
+          ConditionExpression: 'attribute_not_exists(pk) OR productId = :p',
+          ExpressionAttributeValues: { ':p': productId },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const owner = await this.locationOwner(uri);
+      if (owner && owner !== productId) return { status: 'owned-by-other', productId: owner };
+      throw error;
+    }
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: `PRODUCT#${productId}`, sk: `LOCATION#${uri}`, location } }),
+    );
+    return { status: 'claimed' };
+  }
+
+  async findLocation(bucket: string, key: string) {
+    const prefixes: string[] = [];
+    for (let i = key.indexOf('/'); i !== -1 && prefixes.length < MAX_PREFIX_CANDIDATES; i = key.indexOf('/', i + 1)) {
+      prefixes.push(key.slice(0, i + 1));
+    }
+    if (prefixes.length === 0) return undefined;
+    const keys = prefixes.map((prefix) => ({ pk: `LOCATION#${locationUri({ kind: 's3', bucket, prefix })}`, sk: '#LOCATION' }));
+    const { Responses } = await this.client.send(
+      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+    );
+    const found = (Responses?.[this.tableName] ?? []).map((item) => LocationItemSchema.parse(item));
+    found.sort((a, b) => b.location.prefix.length - a.location.prefix.length);
+    return found[0];
+  }
+
+  async listLocations(productId: string): Promise<StorageLocation[]> {
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': `PRODUCT#${productId}`, ':sk': 'LOCATION#' },
+      }),
+    );
+    return (Items ?? []).map((item) => StorageLocationSchema.parse(item.location));
+  }
+
+  async appendVersion(version: VersionRecord): Promise<boolean> {
+    const record = VersionRecordSchema.parse(version);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `PRODUCT#${record.productId}`, sk: `VERSION#${record.recordedAt}#${record.versionId}`, record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async listVersions(productId: string, limit = 50): Promise<VersionRecord[]> {
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': `PRODUCT#${productId}`, ':sk': 'VERSION#' },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map((item) => VersionRecordSchema.parse(item.record));
+  }
+
+  async advanceSequencer(bucket: string, key: string, sequencer: string): Promise<'current' | 'stale'> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `OBJECT#${bucket}/${key}`, sk: '#SEQUENCER' },
+          UpdateExpression: 'SET sequencer = :s',
+          ConditionExpression: 'attribute_not_exists(sequencer) OR sequencer <= :s',
+          ExpressionAttributeValues: { ':s': sequencer },
+        }),
+      );
+      return 'current';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'stale';
+      throw error;
+    }
+  }
+
+  async beginEvent(idempotencyKey: string, leaseMs: number): Promise<EventClaim> {
+    const now = this.now().getTime();
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: `EVENT#${idempotencyKey}`,
+            sk: '#EVENT',
+            status: 'started',
+            leaseUntil: now + leaseMs,
+            expiresAt: Math.floor(now / 1000) + EVENT_MARKER_TTL_SECONDS,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :started AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':started': 'started', ':now': now },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: `EVENT#${idempotencyKey}`, sk: '#EVENT' }, ConsistentRead: true }),
+      );
+      // Released between our write and this read: report in-progress and let the retry claim it.
+      if (!Item) return 'in-progress';
+      return EventItemSchema.parse(Item).status === 'completed' ? 'completed' : 'in-progress';
+    }
+  }
+
+  async completeEvent(idempotencyKey: string, emittedEventIds: string[]): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `EVENT#${idempotencyKey}`, sk: '#EVENT' },
+        UpdateExpression: 'SET #status = :completed, emitted = :emitted, completedAt = :at REMOVE leaseUntil',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':completed': 'completed', ':emitted': emittedEventIds, ':at': this.now().toISOString() },
+      }),
+    );
+  }
+
+  async releaseEvent(idempotencyKey: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: `EVENT#${idempotencyKey}`, sk: '#EVENT' },
+          ConditionExpression: '#status = :started',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':started': 'started' },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  private async locationOwner(uri: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `LOCATION#${uri}`, sk: '#LOCATION' }, ConsistentRead: true }),
+    );
+    return Item ? LocationItemSchema.parse(Item).productId : undefined;
+  }
+}

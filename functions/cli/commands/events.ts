@@ -1,0 +1,111 @@
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { EventBridgeEnvelopeSchema } from '../../../events/event-contract';
+import { z } from '../../shared/zod';
+import { localClients, readEndpoints } from '../local-connection';
+import { type Output, UsageError } from '../output';
+
+const EntrySchema = z.object({
+  Source: z.string(),
+  DetailType: z.string(),
+  Detail: z.union([z.string(), z.record(z.string(), z.unknown())]),
+  Resources: z.optional(z.array(z.string())),
+  Time: z.optional(z.string()),
+});
+
+/** Accepts what `aws events put-events --entries file://…` takes, or whole EventBridge envelopes (the samples). */
+const toEntries = (json: unknown): PutEventsRequestEntry[] => {
+  const items = Array.isArray(json) ? json : z.object({ Entries: z.array(z.unknown()) }).safeParse(json).data?.Entries ?? [json];
+  return items.map((item, i) => {
+    const envelope = EventBridgeEnvelopeSchema.safeParse(item);
+    if (envelope.success) {
+      const e = envelope.data;
+      return { Source: e.source, DetailType: e['detail-type'], Detail: JSON.stringify(e.detail), Resources: e.resources, Time: new Date(e.time) };
+    }
+    const entry = EntrySchema.safeParse(item);
+    if (!entry.success) {
+      throw new UsageError(`event ${i}: neither an EventBridge envelope nor a PutEvents entry (${entry.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')})`);
+    }
+    const { Detail, Time, ...rest } = entry.data;
+    return { ...rest, Detail: typeof Detail === 'string' ? Detail : JSON.stringify(Detail), ...(Time ? { Time: new Date(Time) } : {}) };
+  });
+};
+
+/** `mesh events put <file>`: puts events on the local bus through the EventBridge API, like `aws events put-events`. */
+export const eventsPutCommand = async (output: Output, file: string | undefined, json: boolean): Promise<number> => {
+  if (!file) throw new UsageError('usage: mesh events put <file.json> [--json]');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const entries = toEntries(parsed);
+  const endpoints = await readEndpoints();
+  const { events } = localClients(endpoints);
+  const results = [];
+  for (let i = 0; i < entries.length; i += 10) {
+    const out = await events.send(
+      new PutEventsCommand({ Entries: entries.slice(i, i + 10).map((e) => ({ ...e, EventBusName: endpoints.busName })) }),
+    );
+    results.push(...(out.Entries ?? []));
+  }
+  const failed = results.filter((r) => r.ErrorCode);
+  if (json) output.out(JSON.stringify({ FailedEntryCount: failed.length, Entries: results }, null, 2));
+  else for (const r of results) output.out(r.EventId ? `accepted ${r.EventId}` : `REJECTED ${r.ErrorCode}: ${r.ErrorMessage}`);
+  return failed.length === 0 ? 0 : 1;
+};
+
+/** One line per event for humans: time, type, product and what happened. */
+export const describeEvent = (line: string): string => {
+  const parsed = EventBridgeEnvelopeSchema.safeParse(JSON.parse(line));
+  if (!parsed.success) return line;
+  const e = parsed.data;
+  const detail = z.record(z.string(), z.unknown()).safeParse(e.detail).data ?? {};
+  const metadata = z.object({ productId: z.string() }).safeParse(detail.metadata).data;
+  const s3 = z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string() }) }).safeParse(e.detail).data;
+  const what =
+    typeof detail.message === 'string'
+      ? detail.message
+      : s3
+        ? `s3://${s3.bucket.name}/${s3.object.key}`
+        : typeof detail.errorCount === 'number'
+          ? `${detail.errorCount} errors`
+          : '';
+  return `${e.time}  ${e['detail-type'].padEnd(32)} ${(metadata?.productId ?? '').padEnd(16)} ${what}`;
+};
+
+/** `mesh events tail [--json] [--lines N]`: the bus's recent events, then new ones as they come. */
+export const eventsTailCommand = async (output: Output, json: boolean, lines: number, follow: boolean): Promise<number> => {
+  const { eventLog } = await readEndpoints();
+  const print = (line: string) => output.out(json ? line : describeEvent(line));
+  let position = 0;
+  const readFrom = async (start: number) => {
+    let text = '';
+    for await (const chunk of createReadStream(eventLog, { start, encoding: 'utf8' })) text += chunk;
+    const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+    return { lines: complete.split('\n').filter(Boolean), bytes: Buffer.byteLength(complete) };
+  };
+  const size = (await stat(eventLog).catch(() => undefined))?.size ?? 0;
+  if (size > 0) {
+    const first = await readFrom(0);
+    first.lines.slice(-lines).forEach(print);
+    position = first.bytes;
+  }
+  if (!follow) return 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(async () => {
+      const current = (await stat(eventLog).catch(() => undefined))?.size ?? 0;
+      if (current <= position) return;
+      const next = await readFrom(position);
+      position += next.bytes;
+      next.lines.forEach(print);
+    }, 250);
+    process.once('SIGINT', () => {
+      clearInterval(timer);
+      resolve();
+    });
+  });
+  return 0;
+};

@@ -1,0 +1,36 @@
+import { loadLocalConfig } from '../../local/config';
+import { startPlatform } from '../../local/platform';
+import { logger } from '../../shared/logger';
+import type { Output } from '../output';
+
+/** `mesh start` (what `npm start` runs): the whole platform on this machine until Ctrl-C. */
+export const startCommand = async (output: Output, env: NodeJS.ProcessEnv = process.env): Promise<number> => {
+  const config = loadLocalConfig(env);
+  const platform = await startPlatform(config, logger);
+  const e = platform.endpoints;
+  output.out(
+    [
+      'Data mesh platform running locally (Ctrl-C to stop)',
+      '',
+      `  S3 endpoint        ${e.s3}   (default bucket: ${e.bucket})`,
+      `  DynamoDB endpoint  ${e.dynamodb}   (table: ${e.tableName})`,
+      `  EventBridge + HTTP ${e.http}   (bus: ${e.busName})`,
+      `  State folder       ${e.stateDir}`,
+      '',
+      'Try:',
+      `  AWS_ACCESS_KEY_ID=mesh-local AWS_SECRET_ACCESS_KEY=mesh-local-secret AWS_REGION=${e.region} \\`,
+      `    aws --endpoint-url ${e.s3} s3 cp test/fixtures/walkthrough/orders/datacontract.yaml s3://${e.bucket}/orders/datacontract.yaml`,
+      '  npx mesh products',
+      '  npx mesh events tail',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const shutdown = () => resolve();
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+  output.out('\nStopping: finishing in-flight events…');
+  await platform.stop();
+  output.out('Stopped. State kept in ' + e.stateDir);
+  return 0;
+};

@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import { ConfigurationError } from '../core/errors';
+import { PortInUseError } from '../local/platform';
+import { eventsPutCommand, eventsTailCommand } from './commands/events';
+import { productShowCommand, productsCommand } from './commands/products';
+import { startCommand } from './commands/start';
+import { statusCommand } from './commands/status';
+import { validateCommand } from './commands/validate';
+import { PlatformNotRunningError } from './local-connection';
+import { consoleOutput, type Output, UsageError } from './output';
+
+const HELP = `mesh — the data mesh platform's command line (talks to the local platform by default)
+
+  mesh start                      run the whole platform on this machine (what npm start does)
+  mesh status [--json]            local endpoints, state folder and health
+  mesh products [--json]          registered data products
+  mesh product show <id> [--json] contract summary, locations, versions with verdicts
+  mesh validate <dir> [--json]    validate contracts and CSV files on disk (exit 1 on errors)
+  mesh events put <file> [--json] put events on the local bus (PutEvents entries or EventBridge envelopes)
+  mesh events tail [--json] [--lines N] [--no-follow]
+                                  recent events on the bus, then new ones as they arrive
+
+Environment: MESH_STATE_DIR (default .mesh), MESH_HTTP_PORT (4580), MESH_S3_PORT (4581),
+MESH_DYNAMODB_PORT (4582), MESH_BUCKET (data-mesh-local).`;
+
+/** Runs one CLI invocation and returns its exit code. */
+export const main = async (argv: string[], output: Output = consoleOutput): Promise<number> => {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    output.err(error instanceof Error ? error.message : String(error));
+    output.err('Run "mesh help" for usage.');
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, sub, arg] = positionals;
+  const json = values.json ?? false;
+  try {
+    switch (command) {
+      case 'start':
+        return await startCommand(output);
+      case 'status':
+        return await statusCommand(output, json);
+      case 'products':
+        return await productsCommand(output, json);
+      case 'product':
+        if (sub !== 'show') throw new UsageError('usage: mesh product show <product-id> [--json]');
+        return await productShowCommand(output, arg, json);
+      case 'validate':
+        return await validateCommand(output, sub, json);
+      case 'events':
+        if (sub === 'put') return await eventsPutCommand(output, arg, json);
+        if (sub === 'tail') {
+          return await eventsTailCommand(output, json, Number(values.lines ?? 20), !(values['no-follow'] ?? false));
+        }
+        throw new UsageError('usage: mesh events put <file> | mesh events tail');
+      case undefined:
+      case 'help':
+        output.out(HELP);
+        return 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      output.err(error.message);
+      output.err('Run "mesh help" for usage.');
+      return 2;
+    }
+    if (error instanceof PlatformNotRunningError || error instanceof PortInUseError || error instanceof ConfigurationError) {
+      output.err(error.message);
+      return 1;
+    }
+    throw error;
+  }
+};
+
+const parse = (argv: string[]) =>
+  parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' },
+      lines: { type: 'string' },
+      'no-follow': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });

@@ -1,0 +1,30 @@
+import type { Clock } from '../../ports/clock';
+import type { EventPublisher } from '../../ports/event-publisher';
+import type { Logger } from '../../ports/logger';
+import type { ObjectStore } from '../../ports/object-store';
+import type { Registry } from '../../ports/registry';
+
+/** Everything the publishing use cases depend on: ports only, built once in a composition root. */
+export interface PublishingDeps {
+  registry: Registry;
+  objects: ObjectStore;
+  events: EventPublisher;
+  clock: Clock;
+  logger: Logger;
+  settings: PublishingSettings;
+}
+
+export interface PublishingSettings {
+  /** Contracts larger than this are rejected unread. @default 1 MiB */
+  maxContractBytes: number;
+  /** Errors kept per file in events and reports (the total is always counted). @default 100 */
+  maxReportedErrors: number;
+  /** How long a started attempt holds an inbound event before another may take over. @default 15 min */
+  eventLeaseMs: number;
+}
+
+export const DEFAULT_PUBLISHING_SETTINGS: PublishingSettings = {
+  maxContractBytes: 1024 * 1024,
+  maxReportedErrors: 100,
+  eventLeaseMs: 15 * 60 * 1000,
+};

@@ -1,0 +1,56 @@
+import { S3ObjectRefSchema } from '../../../events/domain/common';
+import { z } from '../../shared/zod';
+import { DataContractSchema } from '../contracts/data-contract';
+
+/** Where a product's files live. Only bucket prefixes so far; git folders come with the data repo. */
+export const StorageLocationSchema = z.object({
+  kind: z.literal('s3'),
+  bucket: z.string(),
+  /** Always ends with `/`: `orders/`. */
+  prefix: z.string(),
+});
+
+export const ProductRecordSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  domain: z.optional(z.string()),
+  ownerTeam: z.string(),
+  status: z.string(),
+  contract: DataContractSchema,
+  contractVersion: z.string(),
+  /** sha256 of the contract file as uploaded, to tell a re-upload from a change. */
+  contractSha256: z.string(),
+  contractObject: S3ObjectRefSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Optimistic-concurrency counter: every write is conditional on the revision it read. */
+  revision: z.number(),
+});
+
+export const VerdictSchema = z.enum(['published', 'quarantined']);
+
+/** One accepted or quarantined file: append-only provenance. */
+export const VersionRecordSchema = z.object({
+  productId: z.string(),
+  versionId: z.string(),
+  location: StorageLocationSchema,
+  object: S3ObjectRefSchema,
+  size: z.number(),
+  sha256: z.string(),
+  rows: z.number(),
+  contractVersion: z.string(),
+  verdict: VerdictSchema,
+  errorCount: z.number(),
+  quarantinedAs: z.optional(S3ObjectRefSchema),
+  /** When the object was written (the S3 event time), so the history sorts by upload order. */
+  recordedAt: z.string(),
+  /** Who wrote the object (S3 requester). */
+  recordedBy: z.string(),
+});
+
+export type StorageLocation = z.infer<typeof StorageLocationSchema>;
+export type ProductRecord = z.infer<typeof ProductRecordSchema>;
+export type VersionRecord = z.infer<typeof VersionRecordSchema>;
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+export const locationUri = (location: StorageLocation): string => `s3://${location.bucket}/${location.prefix}`;

@@ -1,0 +1,105 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from '../shared/zod';
+import type { LocalBus } from './bus/local-bus';
+
+const PutEventsRequestSchema = z.object({
+  Entries: z.array(
+    z.object({
+      Source: z.optional(z.string()),
+      DetailType: z.optional(z.string()),
+      Detail: z.optional(z.string()),
+      Resources: z.optional(z.array(z.string())),
+      Time: z.optional(z.union([z.number(), z.string()])),
+      EventBusName: z.optional(z.string()),
+    }),
+  ),
+});
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpServerOptions {
+  port: number;
+  bus: LocalBus;
+  status: () => unknown;
+}
+
+/**
+ * The local platform's HTTP front door on 127.0.0.1: the EventBridge API (PutEvents, AWS JSON 1.1 — so the
+ * real SDK and `aws events put-events --endpoint-url` work unchanged) and a status document.
+ */
+export const startHttpServer = async (options: HttpServerOptions) => {
+  const server = createServer((req, res) => {
+    handle(options, req, res).catch((error) => {
+      sendJson(res, 500, { message: error instanceof Error ? error.message : String(error) });
+    });
+  });
+  server.listen(options.port, '127.0.0.1');
+  await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error))]);
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+};
+
+const handle = async (options: HttpServerOptions, req: IncomingMessage, res: ServerResponse) => {
+  const target = req.headers['x-amz-target'];
+  if (req.method === 'POST' && typeof target === 'string') {
+    if (target !== 'AWSEvents.PutEvents') {
+      return sendAwsError(res, 400, 'UnknownOperationException', `${target} is not supported by the local bus`);
+    }
+    const body = await readBody(req);
+    if (body === undefined) return sendAwsError(res, 413, 'ValidationException', 'request body is larger than 1 MB');
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return sendAwsError(res, 400, 'SerializationException', 'request body is not valid JSON');
+    }
+    const parsed = PutEventsRequestSchema.safeParse(json);
+    if (!parsed.success) {
+      return sendAwsError(res, 400, 'ValidationException', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    }
+    if (parsed.data.Entries.length < 1 || parsed.data.Entries.length > 10) {
+      return sendAwsError(res, 400, 'ValidationException', 'Entries must hold 1 to 10 events');
+    }
+    const entries = options.bus.putEvents(parsed.data.Entries);
+    const failed = entries.filter((e) => 'ErrorCode' in e).length;
+    return sendJson(res, 200, { FailedEntryCount: failed, Entries: entries }, 'application/x-amz-json-1.1');
+  }
+  if (req.method === 'GET' && (req.url === '/status' || req.url === '/status.json')) return sendJson(res, 200, options.status());
+  if (req.method === 'GET' && req.url === '/') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><title>data mesh (local)</title><h1>Data mesh platform — local</h1><pre>${escapeHtml(JSON.stringify(options.status(), null, 2))}</pre>`);
+    return;
+  }
+  sendJson(res, 404, { message: `no route for ${req.method} ${req.url}` });
+};
+
+const readBody = async (req: IncomingMessage): Promise<string | undefined> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+const sendJson = (res: ServerResponse, status: number, body: unknown, contentType = 'application/json') => {
+  res.writeHead(status, { 'content-type': contentType });
+  res.end(JSON.stringify(body));
+};
+
+const sendAwsError = (res: ServerResponse, status: number, type: string, message: string) =>
+  sendJson(res, status, { __type: type, message }, 'application/x-amz-json-1.1');
+
+const escapeHtml = (text: string) => text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? c);

@@ -1,0 +1,154 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeEnvelope } from '../../events/event-contract';
+import { platformRules, type RuleSpec } from '../../events/rules';
+import { buildPublishingDeps } from '../handlers/publishing-root';
+import type { Logger } from '../ports/logger';
+import { LocalBus } from './bus/local-bus';
+import type { LocalConfig } from './config';
+import { startHttpServer } from './http-server';
+import { localLambdaContext } from './lambda-context';
+import { ensureRegistryTable, startLocalDynamoDb } from './local-dynamodb';
+import { startLocalS3 } from './s3/local-s3-server';
+
+/** A port the platform wanted is taken: say which, and which variable moves it. */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+}
+
+type Handler = (event: unknown, context: ReturnType<typeof localLambdaContext>) => Promise<unknown>;
+
+/**
+ * The handler modules, by the names rules use. Each is the very module Lambda runs; locally it gets its
+ * adapters from `makeHandler` with an environment pointing at the local servers.
+ */
+const handlerFactories: Record<RuleSpec['handler'], (env: NodeJS.ProcessEnv) => Promise<Handler>> = {
+  'object-created': async (env) => {
+    const { makeHandler } = await import('../handlers/object-created');
+    const deps = buildPublishingDeps(env);
+    return makeHandler(() => deps);
+  },
+};
+
+export interface LocalEndpoints {
+  stateDir: string;
+  http: string;
+  eventBridge: string;
+  s3: string;
+  bucket: string;
+  dynamodb: string;
+  tableName: string;
+  busName: string;
+  region: string;
+  eventLog: string;
+  deadLetters: string;
+}
+
+export type LocalPlatform = Awaited<ReturnType<typeof startPlatform>>;
+
+/** Local credentials: the servers accept any, but the SDK insists on some. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'mesh-local', secretAccessKey: 'mesh-local-secret' };
+
+/**
+ * Starts the whole platform on this machine: S3-compatible server, DynamoDB-compatible server persisted under
+ * the state folder, the in-process bus with the deployed rules, and the HTTP front door.
+ */
+export const startPlatform = async (config: LocalConfig, logger: Logger) => {
+  const dirs = { s3: join(config.stateDir, 's3'), dynamodb: join(config.stateDir, 'dynamodb') };
+  await mkdir(dirs.s3, { recursive: true });
+  await mkdir(dirs.dynamodb, { recursive: true });
+  const files = { eventLog: join(config.stateDir, 'events.jsonl'), deadLetters: join(config.stateDir, 'dead-letters.jsonl') };
+
+  const closers: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    await rm(join(config.stateDir, 'endpoints.json'), { force: true });
+  };
+  try {
+    const dynamo = await listening('MESH_DYNAMODB_PORT', config.ports.dynamodb, () =>
+      startLocalDynamoDb({ port: config.ports.dynamodb, directory: dirs.dynamodb }),
+    );
+    closers.push(dynamo.close);
+
+    const bus = new LocalBus({
+      name: config.busName,
+      account: config.account,
+      region: config.region,
+      eventLogFile: files.eventLog,
+      deadLetterFile: files.deadLetters,
+      logger,
+    });
+    closers.push(() => bus.whenIdle());
+
+    const endpoints: Partial<LocalEndpoints> = {};
+    const http = await listening('MESH_HTTP_PORT', config.ports.http, () =>
+      startHttpServer({ port: config.ports.http, bus, status: () => ({ status: 'running', endpoints }) }),
+    );
+    closers.push(http.close);
+
+    const s3 = await listening('MESH_S3_PORT', config.ports.s3, () =>
+      startLocalS3({
+        port: config.ports.s3,
+        directory: dirs.s3,
+        buckets: [config.bucket],
+        account: config.account,
+        region: config.region,
+        onObjectCreated: (event: EventBridgeEnvelope) => bus.putEnvelope(event),
+      }),
+    );
+    closers.push(s3.close);
+
+    const env: NodeJS.ProcessEnv = {
+      TABLE_NAME: config.tableName,
+      EVENT_BUS_NAME: config.busName,
+      AWS_REGION: config.region,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: http.endpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+    };
+    await ensureRegistryTable(
+      new DynamoDBClient({ region: config.region, endpoint: dynamo.endpoint, credentials: LOCAL_CREDENTIALS }),
+      config.tableName,
+    );
+
+    for (const rule of platformRules({ dataBuckets: [config.bucket] })) {
+      const handler = await handlerFactories[rule.handler](env);
+      bus.addRule(rule.id, rule.pattern, (event) => handler(event, localLambdaContext(rule.handler)));
+    }
+
+    Object.assign(endpoints, {
+      stateDir: config.stateDir,
+      http: http.endpoint,
+      eventBridge: http.endpoint,
+      s3: s3.endpoint,
+      bucket: config.bucket,
+      dynamodb: dynamo.endpoint,
+      tableName: config.tableName,
+      busName: config.busName,
+      region: config.region,
+      ...files,
+    } satisfies LocalEndpoints);
+    await writeFile(join(config.stateDir, 'endpoints.json'), `${JSON.stringify({ pid: process.pid, ...endpoints }, null, 2)}\n`);
+    return { config, endpoints: endpoints as LocalEndpoints, env, bus, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};
+
+const listening = async <T>(variable: string, port: number, start: () => Promise<T>): Promise<T> => {
+  try {
+    return await start();
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
+      throw new PortInUseError(
+        `port ${port} on 127.0.0.1 is already in use (is another "mesh start" running?). Stop that process or choose another port with ${variable}=<port>.`,
+      );
+    }
+    throw error;
+  }
+};

@@ -1,0 +1,2 @@
+/** Injected so that use cases and tests agree on time. */
+export type Clock = () => Date;

@@ -1,0 +1,7 @@
+/** The slice of a structured logger the core uses (Powertools Logger satisfies it). */
+export interface Logger {
+  debug(message: string, ...extra: unknown[]): void;
+  info(message: string, ...extra: unknown[]): void;
+  warn(message: string, ...extra: unknown[]): void;
+  error(message: string, ...extra: unknown[]): void;
+}

@@ -1,0 +1,34 @@
+import type { ProductRecord, StorageLocation, VersionRecord } from '../core/registry/records';
+
+export type ClaimOutcome = { status: 'claimed' } | { status: 'owned-by-other'; productId: string };
+export type EventClaim = 'claimed' | 'completed' | 'in-progress';
+
+/** The product registry: products, storage locations, versions and processed-event keys. */
+export interface Registry {
+  getProduct(productId: string): Promise<ProductRecord | undefined>;
+  listProducts(): Promise<ProductRecord[]>;
+  /**
+   * Writes a product if its stored revision is still `expectedRevision` (`undefined` = must not exist yet).
+   * Returns false when another writer got there first; the caller re-reads and decides again.
+   */
+  putProduct(product: ProductRecord, expectedRevision: number | undefined): Promise<boolean>;
+  /** Binds a location to a product unless another product owns it. Idempotent for the same product. */
+  claimLocation(location: StorageLocation, productId: string): Promise<ClaimOutcome>;
+  /** The product owning the longest registered prefix of `key` in `bucket`. */
+  findLocation(bucket: string, key: string): Promise<{ productId: string; location: StorageLocation } | undefined>;
+  listLocations(productId: string): Promise<StorageLocation[]>;
+  /** Appends a version; a second write of the same version id is a no-op returning false. */
+  appendVersion(version: VersionRecord): Promise<boolean>;
+  /** Newest first. */
+  listVersions(productId: string, limit?: number): Promise<VersionRecord[]>;
+  /**
+   * Records `sequencer` as the newest seen for an object key. Returns 'stale' when a newer (greater) one is
+   * already recorded, so an older event arriving late changes nothing.
+   */
+  advanceSequencer(bucket: string, key: string, sequencer: string): Promise<'current' | 'stale'>;
+  /** Starts processing an inbound event: claimed, already completed, or held by a live attempt. */
+  beginEvent(idempotencyKey: string, leaseMs: number): Promise<EventClaim>;
+  completeEvent(idempotencyKey: string, emittedEventIds: string[]): Promise<void>;
+  /** Gives up a claim after a failed attempt so that the retry need not wait for the lease to run out. */
+  releaseEvent(idempotencyKey: string): Promise<void>;
+}
