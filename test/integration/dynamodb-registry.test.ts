@@ -35,7 +35,9 @@ describe('Class: DynamoDbRegistry (against dynalite)', () => {
       await registry.putProduct(aProduct(), undefined);
 
       const results = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => registry.putProduct(aProduct({ revision: 2, contractVersion: `2.0.${i}` }), 1)),
+        Array.from({ length: 8 }, (_, i) =>
+          registry.putProduct(aProduct({ revision: 2, contractVersion: `2.0.${i}` }), 1),
+        ),
       );
 
       expect(results.filter(Boolean)).toHaveLength(1);
@@ -55,7 +57,10 @@ describe('Class: DynamoDbRegistry (against dynalite)', () => {
 
       expect(await registry.claimLocation(location, 'orders')).toEqual({ status: 'claimed' });
       expect(await registry.claimLocation(location, 'orders')).toEqual({ status: 'claimed' });
-      expect(await registry.claimLocation(location, 'intruder')).toEqual({ status: 'owned-by-other', productId: 'orders' });
+      expect(await registry.claimLocation(location, 'intruder')).toEqual({
+        status: 'owned-by-other',
+        productId: 'orders',
+      });
       expect(await registry.listLocations('orders')).toEqual([location]);
       expect(await registry.listLocations('intruder')).toEqual([]);
     });
@@ -75,7 +80,12 @@ describe('Class: DynamoDbRegistry (against dynalite)', () => {
   describe('versions', () => {
     it('appends each version once and lists newest first', async () => {
       const first = aVersion({ versionId: 'v-1', recordedAt: '2026-11-22T10:00:00Z' });
-      const second = aVersion({ versionId: 'v-2', recordedAt: '2026-11-22T11:00:00Z', verdict: 'quarantined', errorCount: 3 });
+      const second = aVersion({
+        versionId: 'v-2',
+        recordedAt: '2026-11-22T11:00:00Z',
+        verdict: 'quarantined',
+        errorCount: 3,
+      });
 
       expect(await registry.appendVersion(first)).toBe(true);
       expect(await registry.appendVersion(second)).toBe(true);
@@ -87,11 +97,21 @@ describe('Class: DynamoDbRegistry (against dynalite)', () => {
 
   describe('ordering and idempotency', () => {
     it('keeps the newest sequencer and reports older ones as stale', async () => {
-      expect(await registry.advanceSequencer('data', 'orders/a.csv', '0000000000000002'.padEnd(32, '0'))).toBe('current');
-      expect(await registry.advanceSequencer('data', 'orders/a.csv', '0000000000000002'.padEnd(32, '0'))).toBe('current');
-      expect(await registry.advanceSequencer('data', 'orders/a.csv', '0000000000000001'.padEnd(32, '0'))).toBe('stale');
-      expect(await registry.advanceSequencer('data', 'orders/a.csv', '0000000000000003'.padEnd(32, '0'))).toBe('current');
-      expect(await registry.advanceSequencer('data', 'orders/b.csv', '0000000000000001'.padEnd(32, '0'))).toBe('current');
+      expect(
+        await registry.advanceSequencer('data', 'orders/a.csv', '0000000000000002'.padEnd(32, '0')),
+      ).toBe('current');
+      expect(
+        await registry.advanceSequencer('data', 'orders/a.csv', '0000000000000002'.padEnd(32, '0')),
+      ).toBe('current');
+      expect(
+        await registry.advanceSequencer('data', 'orders/a.csv', '0000000000000001'.padEnd(32, '0')),
+      ).toBe('stale');
+      expect(
+        await registry.advanceSequencer('data', 'orders/a.csv', '0000000000000003'.padEnd(32, '0')),
+      ).toBe('current');
+      expect(
+        await registry.advanceSequencer('data', 'orders/b.csv', '0000000000000001'.padEnd(32, '0')),
+      ).toBe('current');
     });
 
     it('claims an inbound event once, until completed', async () => {

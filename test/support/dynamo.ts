@@ -8,7 +8,11 @@ export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' }
 
 /** A fresh registry table on the shared dynalite server. */
 export const freshRegistryTable = async () => {
-  const client = new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), region: 'us-east-1', credentials: TEST_CREDENTIALS });
+  const client = new DynamoDBClient({
+    endpoint: inject('dynamoEndpoint'),
+    region: 'us-east-1',
+    credentials: TEST_CREDENTIALS,
+  });
   const tableName = `registry-${randomUUID()}`;
   await ensureRegistryTable(client, tableName);
   return {

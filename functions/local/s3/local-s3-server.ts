@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import S3rver from 's3rver';
 import type { EventBridgeEnvelope } from '../../../events/event-contract';
 import { S3ObjectCreated } from '../../../events/inbound/s3-object-created';
@@ -36,10 +37,24 @@ export interface LocalS3Options {
 }
 
 /**
+ * Local servers accept any credentials (there is nothing to protect on 127.0.0.1): s3rver knows a single key
+ * pair, so unknown access key ids are mapped to its one account. It does not check SigV4 signatures anyway.
+ */
+const acceptAnyAccessKey = () => {
+  const accounts = createRequire(import.meta.url)('s3rver/lib/models/account') as {
+    registry: Map<string, unknown>;
+    DUMMY_ACCOUNT: unknown;
+  };
+  const { registry, DUMMY_ACCOUNT } = accounts;
+  registry.get = (accessKeyId: string) => Map.prototype.get.call(registry, accessKeyId) ?? DUMMY_ACCOUNT;
+};
+
+/**
  * An S3-compatible server (s3rver) whose object notifications are turned into the EventBridge
  * `Object Created` shape, as S3's EventBridge integration does on AWS.
  */
 export const startLocalS3 = async (options: LocalS3Options) => {
+  acceptAnyAccessKey();
   const server = new S3rver({
     port: options.port,
     address: '127.0.0.1',

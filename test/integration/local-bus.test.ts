@@ -1,0 +1,151 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventBridgeEnvelope } from '../../events/event-contract';
+import { platformRules } from '../../events/rules';
+import sample from '../../events/samples/s3-object-created.json';
+import { LocalBus } from '../../functions/local/bus/local-bus';
+import { startHttpServer } from '../../functions/local/http-server';
+import { InvalidEventError } from '../../functions/shared/event-handler';
+
+const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+describe('Class: LocalBus', () => {
+  let dir: string;
+  let bus: LocalBus;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mesh-bus-'));
+    bus = new LocalBus({
+      name: 'test-bus',
+      account: '000000000000',
+      region: 'us-east-1',
+      eventLogFile: join(dir, 'events.jsonl'),
+      deadLetterFile: join(dir, 'dead-letters.jsonl'),
+      retryBaseDelayMs: 1,
+      logger: silent,
+    });
+  });
+
+  it('routes by the platform rule patterns the CDK stack deploys', async () => {
+    const received: EventBridgeEnvelope[] = [];
+    const [rule] = platformRules({ dataBuckets: ['data-mesh-prod-data'] });
+    bus.addRule(rule?.id ?? '', rule?.pattern, async (e) => void received.push(e));
+    const quarantined = structuredClone(sample);
+    quarantined.detail.object.key = '_quarantine/orders/x.csv';
+    const otherBucket = structuredClone(sample);
+    otherBucket.detail.bucket.name = 'someone-elses-bucket';
+
+    bus.putEnvelope(sample);
+    bus.putEnvelope(quarantined);
+    bus.putEnvelope(otherBucket);
+    await bus.whenIdle();
+
+    expect(received.map((e) => e.detail)).toEqual([sample.detail]);
+  });
+
+  it('retries a failing target and then succeeds', async () => {
+    let calls = 0;
+    bus.addRule('flaky', { source: ['test'] }, async () => {
+      calls++;
+      if (calls < 3) throw new Error('temporarily broken');
+    });
+
+    bus.putEvents([{ Source: 'test', DetailType: 'Thing Happened', Detail: '{}' }]);
+    await bus.whenIdle();
+
+    expect(calls).toBe(3);
+    await expect(readFile(join(dir, 'dead-letters.jsonl'), 'utf8')).rejects.toThrow();
+  });
+
+  it('dead-letters an event after the last attempt, keeping the event and the error', async () => {
+    bus.addRule('broken', { source: ['test'] }, async () => {
+      throw new Error('always broken');
+    });
+
+    bus.putEvents([{ Source: 'test', DetailType: 'Thing Happened', Detail: '{"n":1}' }]);
+    await bus.whenIdle();
+
+    const [dead] = (await readFile(join(dir, 'dead-letters.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(dead).toMatchObject({
+      rule: 'broken',
+      attempts: 4,
+      error: 'Error: always broken',
+      event: { detail: { n: 1 } },
+    });
+  });
+
+  it('dead-letters an event that fails its contract at once, without retrying', async () => {
+    let calls = 0;
+    bus.addRule('strict', { source: ['test'] }, async () => {
+      calls++;
+      throw new InvalidEventError('not a valid event');
+    });
+
+    bus.putEvents([{ Source: 'test', DetailType: 'Thing Happened', Detail: '{}' }]);
+    await bus.whenIdle();
+
+    expect(calls).toBe(1);
+  });
+
+  it('refuses a rule whose pattern EventBridge would reject', () => {
+    expect(() => bus.addRule('bad', { source: 'not-an-array' }, async () => {})).toThrow(/source/);
+  });
+
+  describe('through the EventBridge API on the local HTTP server', () => {
+    let http: Awaited<ReturnType<typeof startHttpServer>>;
+    let client: EventBridgeClient;
+
+    beforeEach(async () => {
+      http = await startHttpServer({ port: 0, bus, status: () => ({}) });
+      client = new EventBridgeClient({
+        endpoint: http.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      });
+    });
+
+    afterEach(async () => {
+      client.destroy();
+      await http.close();
+    });
+
+    it('accepts PutEvents from the real SDK and answers per entry', async () => {
+      const received: EventBridgeEnvelope[] = [];
+      bus.addRule('all-tests', { source: ['test'] }, async (e) => void received.push(e));
+
+      const out = await client.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              Source: 'test',
+              DetailType: 'Thing Happened',
+              Detail: JSON.stringify({ n: 1 }),
+              EventBusName: 'test-bus',
+            },
+            { Source: 'test', DetailType: 'Thing Happened', Detail: 'not json', EventBusName: 'test-bus' },
+          ],
+        }),
+      );
+      await bus.whenIdle();
+
+      expect(out.FailedEntryCount).toBe(1);
+      expect(out.Entries?.[0]?.EventId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(out.Entries?.[1]).toMatchObject({ ErrorCode: 'MalformedDetail' });
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatchObject({
+        source: 'test',
+        'detail-type': 'Thing Happened',
+        detail: { n: 1 },
+        account: '000000000000',
+      });
+      const logged = (await readFile(join(dir, 'events.jsonl'), 'utf8')).trim().split('\n');
+      expect(logged).toHaveLength(1);
+    });
+  });
+});
