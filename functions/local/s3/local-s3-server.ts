@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import S3rver from 's3rver';
 import type { EventBridgeEnvelope } from '../../../events/event-contract';
 import { S3ObjectCreated } from '../../../events/inbound/s3-object-created';
@@ -98,6 +100,8 @@ export const startLocalS3 = async (options: LocalS3Options) => {
       });
     }
   });
+  // s3rver never reports a failed listen (its promise hangs and the error escapes): probe the port first.
+  await assertPortFree(options.port);
   const address = await server.run();
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
@@ -117,4 +121,15 @@ const sequencerSource = () => {
     last = candidate > last ? candidate : last + 1n;
     return last.toString(16).toUpperCase().padStart(16, '0');
   };
+};
+
+const assertPortFree = async (port: number) => {
+  if (port === 0) return;
+  const probe = createServer();
+  probe.listen(port, '127.0.0.1');
+  await Promise.race([
+    once(probe, 'listening'),
+    once(probe, 'error').then(([error]) => Promise.reject(error)),
+  ]);
+  await new Promise((resolve) => probe.close(resolve));
 };
