@@ -96,6 +96,31 @@ describe('Bucket-upload flow (local platform: s3rver + dynalite + local bus + th
     expect(caused).toEqual(['Data Product Validation Failed']);
   });
 
+  it.each([
+    ['an empty file', '', 'empty-file'],
+    [
+      'a binary file named .csv',
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe, 0x00]),
+      'invalid-encoding',
+    ],
+    ['a file with a wrong header', 'id,email\n1,a@b.c\n', 'header'],
+    [
+      'an unterminated quote at the end',
+      `${example('orders-2026-11-21.csv')}1004,"dan@example.com,1,new,2026-11-22T00:00:00Z,\n`,
+      'unclosed-quote',
+    ],
+  ])('quarantines %s with a clear rule', async (_name, body, rule) => {
+    const key = `orders/odd-${rule}.csv`;
+
+    await t.upload(key, body);
+
+    const failed = detailOf<{ object: { key: string }; errors: { rule: string }[] }>(
+      t.domainEvents('Data Product Validation Failed').at(-1),
+    );
+    expect(failed.object.key).toBe(key);
+    expect(failed.errors.map((e) => e.rule)).toContain(rule);
+  });
+
   it('handles a redelivered event once: same state, no duplicate domain event', async () => {
     const original = t.events.find(
       (e) =>
