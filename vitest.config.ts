@@ -9,6 +9,6 @@ export default defineConfig({
     // CDK synthesis with bundling and the dynalite/s3rver servers are heavy: two workers fit 2 cores.
     maxWorkers: 2,
     // The dev machines run Node 20; the Lambda runtime is Node 22. The SDK's reminder is noise here.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOG_LEVEL: 'ERROR' },
   },
 });

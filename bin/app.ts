@@ -1,7 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import { buildApp } from '../lib/app';
 
 // Stacks are environment-agnostic unless the CLI resolved an account and region (it does when credentials exist).
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
 
-buildApp({ env: account && region ? { account, region } : undefined }).app.synth();
+buildApp({
+  env: account && region ? { account, region } : undefined,
+  // The CLI says where to write (CDK_OUTDIR); run directly (`tsx bin/app.ts`), the app writes to cdk.out itself.
+  outdir: process.env.CDK_OUTDIR ? undefined : fileURLToPath(new URL('../cdk.out', import.meta.url)),
+}).app.synth();

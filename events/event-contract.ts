@@ -1,4 +1,4 @@
-import { z } from './zod';
+import * as z from './zod';
 
 /** The EventBridge envelope every event travels in, on AWS and on the local bus. */
 export const EventBridgeEnvelopeSchema = z.object({

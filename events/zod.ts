@@ -1,2 +1,2 @@
 // events/ depends on zod only; it shares the zod/mini set-up with the functions (see functions/shared/zod.ts).
-export { z } from '../functions/shared/zod';
+export * from '../functions/shared/zod';

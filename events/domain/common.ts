@@ -1,4 +1,4 @@
-import { z } from '../zod';
+import * as z from '../zod';
 
 /** The platform's own event source on the bus. */
 export const PLATFORM_SOURCE = 'datamesh.platform';

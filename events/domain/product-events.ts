@@ -1,5 +1,5 @@
 import { defineEvent } from '../event-contract';
-import { z } from '../zod';
+import * as z from '../zod';
 import {
   CsvErrorSchema,
   EventMetadataSchema,

@@ -1,5 +1,5 @@
 import { defineEvent } from '../event-contract';
-import { z } from '../zod';
+import * as z from '../zod';
 
 /**
  * Amazon S3 `Object Created` through EventBridge notifications. `version-id` exists only in versioned buckets;

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDbRegistry } from '../adapters/dynamodb/dynamodb-registry';
-import { createClients } from '../shared/clients';
-import { z } from '../shared/zod';
 import { loadLocalConfig } from '../local/config';
 import { LOCAL_CREDENTIALS } from '../local/platform';
+import { createClients } from '../shared/clients';
+import * as z from '../shared/zod';
 
 const EndpointsFileSchema = z.object({
   pid: z.number(),
@@ -35,11 +35,15 @@ export const readEndpoints = async (env: NodeJS.ProcessEnv = process.env): Promi
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new PlatformNotRunningError(`the local platform is not running (no ${file}). Start it with: npm start`);
+    throw new PlatformNotRunningError(
+      `the local platform is not running (no ${file}). Start it with: npm start`,
+    );
   }
   const endpoints = EndpointsFileSchema.parse(JSON.parse(text));
   if (!isAlive(endpoints.pid)) {
-    throw new PlatformNotRunningError(`the local platform (pid ${endpoints.pid}) is not running any more. Start it with: npm start`);
+    throw new PlatformNotRunningError(
+      `the local platform (pid ${endpoints.pid}) is not running any more. Start it with: npm start`,
+    );
   }
   return endpoints;
 };

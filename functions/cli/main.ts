@@ -52,7 +52,12 @@ export const main = async (argv: string[], output: Output = consoleOutput): Prom
       case 'events':
         if (sub === 'put') return await eventsPutCommand(output, arg, json);
         if (sub === 'tail') {
-          return await eventsTailCommand(output, json, Number(values.lines ?? 20), !(values['no-follow'] ?? false));
+          return await eventsTailCommand(
+            output,
+            json,
+            Number(values.lines ?? 20),
+            !(values['no-follow'] ?? false),
+          );
         }
         throw new UsageError('usage: mesh events put <file> | mesh events tail');
       case undefined:
@@ -68,7 +73,11 @@ export const main = async (argv: string[], output: Output = consoleOutput): Prom
       output.err('Run "mesh help" for usage.');
       return 2;
     }
-    if (error instanceof PlatformNotRunningError || error instanceof PortInUseError || error instanceof ConfigurationError) {
+    if (
+      error instanceof PlatformNotRunningError ||
+      error instanceof PortInUseError ||
+      error instanceof ConfigurationError
+    ) {
       output.err(error.message);
       return 1;
     }

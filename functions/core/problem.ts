@@ -1,4 +1,4 @@
-import { z } from '../shared/zod';
+import * as z from '../shared/zod';
 
 /** One thing wrong with an input, located by a path (`schema[0].properties[2].logicalType`, `row 12`, …). */
 export const ProblemSchema = z.object({

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseEnv } from '../shared/env';
-import { z } from '../shared/zod';
+import * as z from '../shared/zod';
 
 const port = z.pipe(
   z.string(),

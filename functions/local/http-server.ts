@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { z } from '../shared/zod';
+import * as z from '../shared/zod';
 import type { LocalBus } from './bus/local-bus';
 
 const PutEventsRequestSchema = z.object({
@@ -36,7 +36,10 @@ export const startHttpServer = async (options: HttpServerOptions) => {
     });
   });
   server.listen(options.port, '127.0.0.1');
-  await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error))]);
+  await Promise.race([
+    once(server, 'listening'),
+    once(server, 'error').then(([error]) => Promise.reject(error)),
+  ]);
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -53,10 +56,16 @@ const handle = async (options: HttpServerOptions, req: IncomingMessage, res: Ser
   const target = req.headers['x-amz-target'];
   if (req.method === 'POST' && typeof target === 'string') {
     if (target !== 'AWSEvents.PutEvents') {
-      return sendAwsError(res, 400, 'UnknownOperationException', `${target} is not supported by the local bus`);
+      return sendAwsError(
+        res,
+        400,
+        'UnknownOperationException',
+        `${target} is not supported by the local bus`,
+      );
     }
     const body = await readBody(req);
-    if (body === undefined) return sendAwsError(res, 413, 'ValidationException', 'request body is larger than 1 MB');
+    if (body === undefined)
+      return sendAwsError(res, 413, 'ValidationException', 'request body is larger than 1 MB');
     let json: unknown;
     try {
       json = JSON.parse(body);
@@ -65,7 +74,12 @@ const handle = async (options: HttpServerOptions, req: IncomingMessage, res: Ser
     }
     const parsed = PutEventsRequestSchema.safeParse(json);
     if (!parsed.success) {
-      return sendAwsError(res, 400, 'ValidationException', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      return sendAwsError(
+        res,
+        400,
+        'ValidationException',
+        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      );
     }
     if (parsed.data.Entries.length < 1 || parsed.data.Entries.length > 10) {
       return sendAwsError(res, 400, 'ValidationException', 'Entries must hold 1 to 10 events');
@@ -74,10 +88,13 @@ const handle = async (options: HttpServerOptions, req: IncomingMessage, res: Ser
     const failed = entries.filter((e) => 'ErrorCode' in e).length;
     return sendJson(res, 200, { FailedEntryCount: failed, Entries: entries }, 'application/x-amz-json-1.1');
   }
-  if (req.method === 'GET' && (req.url === '/status' || req.url === '/status.json')) return sendJson(res, 200, options.status());
+  if (req.method === 'GET' && (req.url === '/status' || req.url === '/status.json'))
+    return sendJson(res, 200, options.status());
   if (req.method === 'GET' && req.url === '/') {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><title>data mesh (local)</title><h1>Data mesh platform — local</h1><pre>${escapeHtml(JSON.stringify(options.status(), null, 2))}</pre>`);
+    res.end(
+      `<!doctype html><title>data mesh (local)</title><h1>Data mesh platform — local</h1><pre>${escapeHtml(JSON.stringify(options.status(), null, 2))}</pre>`,
+    );
     return;
   }
   sendJson(res, 404, { message: `no route for ${req.method} ${req.url}` });
@@ -102,4 +119,5 @@ const sendJson = (res: ServerResponse, status: number, body: unknown, contentTyp
 const sendAwsError = (res: ServerResponse, status: number, type: string, message: string) =>
   sendJson(res, status, { __type: type, message }, 'application/x-amz-json-1.1');
 
-const escapeHtml = (text: string) => text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? c);
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? c);

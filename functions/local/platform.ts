@@ -58,7 +58,10 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
   const dirs = { s3: join(config.stateDir, 's3'), dynamodb: join(config.stateDir, 'dynamodb') };
   await mkdir(dirs.s3, { recursive: true });
   await mkdir(dirs.dynamodb, { recursive: true });
-  const files = { eventLog: join(config.stateDir, 'events.jsonl'), deadLetters: join(config.stateDir, 'dead-letters.jsonl') };
+  const files = {
+    eventLog: join(config.stateDir, 'events.jsonl'),
+    deadLetters: join(config.stateDir, 'dead-letters.jsonl'),
+  };
 
   const closers: (() => Promise<unknown>)[] = [];
   const stop = async () => {
@@ -111,7 +114,11 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
       S3_FORCE_PATH_STYLE: 'true',
     };
     await ensureRegistryTable(
-      new DynamoDBClient({ region: config.region, endpoint: dynamo.endpoint, credentials: LOCAL_CREDENTIALS }),
+      new DynamoDBClient({
+        region: config.region,
+        endpoint: dynamo.endpoint,
+        credentials: LOCAL_CREDENTIALS,
+      }),
       config.tableName,
     );
 
@@ -132,7 +139,10 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
       region: config.region,
       ...files,
     } satisfies LocalEndpoints);
-    await writeFile(join(config.stateDir, 'endpoints.json'), `${JSON.stringify({ pid: process.pid, ...endpoints }, null, 2)}\n`);
+    await writeFile(
+      join(config.stateDir, 'endpoints.json'),
+      `${JSON.stringify({ pid: process.pid, ...endpoints }, null, 2)}\n`,
+    );
     return { config, endpoints: endpoints as LocalEndpoints, env, bus, stop };
   } catch (error) {
     await stop();

@@ -1,5 +1,5 @@
 import type { EventContract } from '../../events/event-contract';
-import type { z } from '../shared/zod';
+import type * as z from '../shared/zod';
 
 /** A domain event ready to publish: its contract and a detail that satisfies it. */
 export interface OutgoingEvent<D extends z.ZodMiniType = z.ZodMiniType> {
@@ -7,7 +7,10 @@ export interface OutgoingEvent<D extends z.ZodMiniType = z.ZodMiniType> {
   detail: z.infer<D>;
 }
 
-export const outgoing = <D extends z.ZodMiniType>(contract: EventContract<D>, detail: z.infer<D>): OutgoingEvent => ({
+export const outgoing = <D extends z.ZodMiniType>(
+  contract: EventContract<D>,
+  detail: z.infer<D>,
+): OutgoingEvent => ({
   contract,
   detail,
 });

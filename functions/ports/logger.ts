@@ -1,4 +1,4 @@
-/** The slice of a structured logger the core uses (Powertools Logger satisfies it). */
+/** The slice of a structured logger the core uses. */
 export interface Logger {
   debug(message: string, ...extra: unknown[]): void;
   info(message: string, ...extra: unknown[]): void;

@@ -15,7 +15,10 @@ export interface Registry {
   /** Binds a location to a product unless another product owns it. Idempotent for the same product. */
   claimLocation(location: StorageLocation, productId: string): Promise<ClaimOutcome>;
   /** The product owning the longest registered prefix of `key` in `bucket`. */
-  findLocation(bucket: string, key: string): Promise<{ productId: string; location: StorageLocation } | undefined>;
+  findLocation(
+    bucket: string,
+    key: string,
+  ): Promise<{ productId: string; location: StorageLocation } | undefined>;
   listLocations(productId: string): Promise<StorageLocation[]>;
   /** Appends a version; a second write of the same version id is a no-op returning false. */
   appendVersion(version: VersionRecord): Promise<boolean>;

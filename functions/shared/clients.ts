@@ -12,7 +12,13 @@ export const createClients = (env: NodeJS.ProcessEnv) => {
   const common = {
     ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
     ...(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-      ? { credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN } }
+      ? {
+          credentials: {
+            accessKeyId: env.AWS_ACCESS_KEY_ID,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+            sessionToken: env.AWS_SESSION_TOKEN,
+          },
+        }
       : {}),
   };
   return {
@@ -24,7 +30,10 @@ export const createClients = (env: NodeJS.ProcessEnv) => {
       requestChecksumCalculation: 'WHEN_REQUIRED',
     }),
     dynamo: DynamoDBDocumentClient.from(
-      new DynamoDBClient({ ...common, ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { endpoint: env.AWS_ENDPOINT_URL_DYNAMODB } : {}) }),
+      new DynamoDBClient({
+        ...common,
+        ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { endpoint: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
+      }),
       { marshallOptions: { removeUndefinedValues: true } },
     ),
     events: new EventBridgeClient({

@@ -1,8 +1,11 @@
 import { ConfigurationError } from '../core/errors';
-import { z } from './zod';
+import * as z from './zod';
 
 /** Parses the environment once at start-up; a missing or malformed variable fails fast with its name. */
-export const parseEnv = <S extends z.ZodMiniType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> => {
+export const parseEnv = <S extends z.ZodMiniType>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> => {
   const result = schema.safeParse(env);
   if (!result.success) {
     const details = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`).join('; ');

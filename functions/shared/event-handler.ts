@@ -1,9 +1,8 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { EventContract } from '../../events/event-contract';
 import { logger } from './logger';
-import type { z } from './zod';
+import type * as z from './zod';
 
 /** An event that does not satisfy its contract. Retrying cannot fix it; it belongs in the dead-letter queue. */
 export class InvalidEventError extends Error {
@@ -19,7 +18,7 @@ export const eventHandler = <D extends z.ZodMiniType, R>(
   handle: (event: z.infer<EventContract<D>['envelope']>, context: Context) => Promise<R>,
 ) =>
   middy<unknown, R>()
-    .use(injectLambdaContext(logger, { clearState: true }))
+    .before((request) => logger.startInvocation(request.context))
     .handler(async (event, context) => {
       const parsed = contract.envelope.safeParse(event);
       if (!parsed.success) {

@@ -1,8 +1,9 @@
-// Runtime code uses zod/mini: classic zod drags ~450 KB of locales into every Lambda bundle.
+// Runtime code uses zod/mini: classic zod drags ~450 KB of locales into every Lambda bundle. Import it as
+// `import * as z from '…/shared/zod'` — a namespace re-exported as one object would defeat tree-shaking.
 // English messages are configured once here so that every error a user sees is readable.
-import * as z from 'zod/mini';
-import { en } from 'zod/v4/locales';
+import { config } from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 
-z.config(en());
+config(en());
 
-export { z };
+export * from 'zod/mini';

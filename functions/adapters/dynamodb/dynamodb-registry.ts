@@ -10,15 +10,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import {
   locationUri,
-  ProductRecordSchema,
   type ProductRecord,
+  ProductRecordSchema,
   type StorageLocation,
   StorageLocationSchema,
-  VersionRecordSchema,
   type VersionRecord,
+  VersionRecordSchema,
 } from '../../core/registry/records';
 import type { ClaimOutcome, EventClaim, Registry } from '../../ports/registry';
-import { z } from '../../shared/zod';
+import * as z from '../../shared/zod';
 
 /** Processed-event markers are kept long enough to outlive every retry and archive replay window. */
 const EVENT_MARKER_TTL_SECONDS = 90 * 24 * 3600;
@@ -51,7 +51,11 @@ export class DynamoDbRegistry implements Registry {
 
   async getProduct(productId: string): Promise<ProductRecord | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: `PRODUCT#${productId}`, sk: '#PRODUCT' }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `PRODUCT#${productId}`, sk: '#PRODUCT' },
+        ConsistentRead: true,
+      }),
     );
     return Item ? ProductRecordSchema.parse(Item.record) : undefined;
   }
@@ -81,10 +85,20 @@ export class DynamoDbRegistry implements Registry {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: `PRODUCT#${record.id}`, sk: '#PRODUCT', gsi1pk: 'PRODUCTS', gsi1sk: record.id, revision: record.revision, record },
+          Item: {
+            pk: `PRODUCT#${record.id}`,
+            sk: '#PRODUCT',
+            gsi1pk: 'PRODUCTS',
+            gsi1sk: record.id,
+            revision: record.revision,
+            record,
+          },
           ...(expectedRevision === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: 'revision = :expected', ExpressionAttributeValues: { ':expected': expectedRevision } }),
+            : {
+                ConditionExpression: 'revision = :expected',
+                ExpressionAttributeValues: { ':expected': expectedRevision },
+              }),
         }),
       );
       return true;
@@ -114,18 +128,28 @@ export class DynamoDbRegistry implements Registry {
       throw error;
     }
     await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: { pk: `PRODUCT#${productId}`, sk: `LOCATION#${uri}`, location } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `PRODUCT#${productId}`, sk: `LOCATION#${uri}`, location },
+      }),
     );
     return { status: 'claimed' };
   }
 
   async findLocation(bucket: string, key: string) {
     const prefixes: string[] = [];
-    for (let i = key.indexOf('/'); i !== -1 && prefixes.length < MAX_PREFIX_CANDIDATES; i = key.indexOf('/', i + 1)) {
+    for (
+      let i = key.indexOf('/');
+      i !== -1 && prefixes.length < MAX_PREFIX_CANDIDATES;
+      i = key.indexOf('/', i + 1)
+    ) {
       prefixes.push(key.slice(0, i + 1));
     }
     if (prefixes.length === 0) return undefined;
-    const keys = prefixes.map((prefix) => ({ pk: `LOCATION#${locationUri({ kind: 's3', bucket, prefix })}`, sk: '#LOCATION' }));
+    const keys = prefixes.map((prefix) => ({
+      pk: `LOCATION#${locationUri({ kind: 's3', bucket, prefix })}`,
+      sk: '#LOCATION',
+    }));
     const { Responses } = await this.client.send(
       new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
     );
@@ -151,7 +175,11 @@ export class DynamoDbRegistry implements Registry {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: `PRODUCT#${record.productId}`, sk: `VERSION#${record.recordedAt}#${record.versionId}`, record },
+          Item: {
+            pk: `PRODUCT#${record.productId}`,
+            sk: `VERSION#${record.recordedAt}#${record.versionId}`,
+            record,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -215,7 +243,11 @@ export class DynamoDbRegistry implements Registry {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const { Item } = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: `EVENT#${idempotencyKey}`, sk: '#EVENT' }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: `EVENT#${idempotencyKey}`, sk: '#EVENT' },
+          ConsistentRead: true,
+        }),
       );
       // Released between our write and this read: report in-progress and let the retry claim it.
       if (!Item) return 'in-progress';
@@ -230,7 +262,11 @@ export class DynamoDbRegistry implements Registry {
         Key: { pk: `EVENT#${idempotencyKey}`, sk: '#EVENT' },
         UpdateExpression: 'SET #status = :completed, emitted = :emitted, completedAt = :at REMOVE leaseUntil',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':completed': 'completed', ':emitted': emittedEventIds, ':at': this.now().toISOString() },
+        ExpressionAttributeValues: {
+          ':completed': 'completed',
+          ':emitted': emittedEventIds,
+          ':at': this.now().toISOString(),
+        },
       }),
     );
   }
@@ -253,7 +289,11 @@ export class DynamoDbRegistry implements Registry {
 
   private async locationOwner(uri: string): Promise<string | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: `LOCATION#${uri}`, sk: '#LOCATION' }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `LOCATION#${uri}`, sk: '#LOCATION' },
+        ConsistentRead: true,
+      }),
     );
     return Item ? LocationItemSchema.parse(Item).productId : undefined;
   }

@@ -1,4 +1,8 @@
-import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
 import type { EventPublisher, OutgoingEvent } from '../../ports/event-publisher';
 
 /** PutEvents accepts at most 10 entries per call. */
@@ -27,11 +31,15 @@ export class EventBridgePublisher implements EventPublisher {
       const out = await this.client.send(new PutEventsCommand({ Entries: batch }));
       if ((out.FailedEntryCount ?? 0) > 0) {
         const failures = (out.Entries ?? [])
-          .map((e, j) => (e.ErrorCode ? `${batch[j]?.DetailType}: ${e.ErrorCode} ${e.ErrorMessage ?? ''}` : undefined))
+          .map((e, j) =>
+            e.ErrorCode ? `${batch[j]?.DetailType}: ${e.ErrorCode} ${e.ErrorMessage ?? ''}` : undefined,
+          )
           .filter(Boolean);
         // Throwing makes the whole inbound event retry; the event ids are deterministic, so re-sent entries are
         // recognisable duplicates for consumers.
-        throw new EventPublishError(`${out.FailedEntryCount} of ${batch.length} events were not accepted: ${failures.join('; ')}`);
+        throw new EventPublishError(
+          `${out.FailedEntryCount} of ${batch.length} events were not accepted: ${failures.join('; ')}`,
+        );
       }
     }
   }

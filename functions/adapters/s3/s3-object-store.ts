@@ -28,7 +28,9 @@ export class S3ObjectStore implements ObjectStore {
 
   async head(bucket: string, key: string, versionId?: string) {
     try {
-      const out = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+      const out = await this.client.send(
+        new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }),
+      );
       return { size: out.ContentLength ?? 0, etag: out.ETag?.replaceAll('"', '') };
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -38,8 +40,11 @@ export class S3ObjectStore implements ObjectStore {
 
   async read(bucket: string, key: string, versionId?: string): Promise<AsyncIterable<Uint8Array>> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
-      if (!isAsyncIterable(out.Body)) throw new Error(`s3://${bucket}/${key}: the response body is not a stream`);
+      const out = await this.client.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }),
+      );
+      if (!isAsyncIterable(out.Body))
+        throw new Error(`s3://${bucket}/${key}: the response body is not a stream`);
       return out.Body;
     } catch (error) {
       if (isNotFound(error)) throw new ObjectNotFoundError(`s3://${bucket}/${key} does not exist`);
@@ -49,13 +54,19 @@ export class S3ObjectStore implements ObjectStore {
 
   async copy(from: { bucket: string; key: string; versionId?: string }, to: { bucket: string; key: string }) {
     const out = await this.client.send(
-      new CopyObjectCommand({ Bucket: to.bucket, Key: to.key, CopySource: copySource(from.bucket, from.key, from.versionId) }),
+      new CopyObjectCommand({
+        Bucket: to.bucket,
+        Key: to.key,
+        CopySource: copySource(from.bucket, from.key, from.versionId),
+      }),
     );
     return out.VersionId ? { versionId: out.VersionId } : {};
   }
 
   async putText(bucket: string, key: string, body: string, contentType: string) {
-    await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    await this.client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+    );
   }
 
   async delete(bucket: string, key: string, versionId?: string) {

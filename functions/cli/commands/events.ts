@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { EventBridgeEnvelopeSchema } from '../../../events/event-contract';
-import { z } from '../../shared/zod';
+import * as z from '../../shared/zod';
 import { localClients, readEndpoints } from '../local-connection';
 import { type Output, UsageError } from '../output';
 
@@ -16,24 +16,42 @@ const EntrySchema = z.object({
 
 /** Accepts what `aws events put-events --entries file://…` takes, or whole EventBridge envelopes (the samples). */
 const toEntries = (json: unknown): PutEventsRequestEntry[] => {
-  const items = Array.isArray(json) ? json : z.object({ Entries: z.array(z.unknown()) }).safeParse(json).data?.Entries ?? [json];
+  const items = Array.isArray(json)
+    ? json
+    : (z.object({ Entries: z.array(z.unknown()) }).safeParse(json).data?.Entries ?? [json]);
   return items.map((item, i) => {
     const envelope = EventBridgeEnvelopeSchema.safeParse(item);
     if (envelope.success) {
       const e = envelope.data;
-      return { Source: e.source, DetailType: e['detail-type'], Detail: JSON.stringify(e.detail), Resources: e.resources, Time: new Date(e.time) };
+      return {
+        Source: e.source,
+        DetailType: e['detail-type'],
+        Detail: JSON.stringify(e.detail),
+        Resources: e.resources,
+        Time: new Date(e.time),
+      };
     }
     const entry = EntrySchema.safeParse(item);
     if (!entry.success) {
-      throw new UsageError(`event ${i}: neither an EventBridge envelope nor a PutEvents entry (${entry.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')})`);
+      throw new UsageError(
+        `event ${i}: neither an EventBridge envelope nor a PutEvents entry (${entry.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')})`,
+      );
     }
     const { Detail, Time, ...rest } = entry.data;
-    return { ...rest, Detail: typeof Detail === 'string' ? Detail : JSON.stringify(Detail), ...(Time ? { Time: new Date(Time) } : {}) };
+    return {
+      ...rest,
+      Detail: typeof Detail === 'string' ? Detail : JSON.stringify(Detail),
+      ...(Time ? { Time: new Date(Time) } : {}),
+    };
   });
 };
 
 /** `mesh events put <file>`: puts events on the local bus through the EventBridge API, like `aws events put-events`. */
-export const eventsPutCommand = async (output: Output, file: string | undefined, json: boolean): Promise<number> => {
+export const eventsPutCommand = async (
+  output: Output,
+  file: string | undefined,
+  json: boolean,
+): Promise<number> => {
   if (!file) throw new UsageError('usage: mesh events put <file.json> [--json]');
   let parsed: unknown;
   try {
@@ -47,13 +65,17 @@ export const eventsPutCommand = async (output: Output, file: string | undefined,
   const results = [];
   for (let i = 0; i < entries.length; i += 10) {
     const out = await events.send(
-      new PutEventsCommand({ Entries: entries.slice(i, i + 10).map((e) => ({ ...e, EventBusName: endpoints.busName })) }),
+      new PutEventsCommand({
+        Entries: entries.slice(i, i + 10).map((e) => ({ ...e, EventBusName: endpoints.busName })),
+      }),
     );
     results.push(...(out.Entries ?? []));
   }
   const failed = results.filter((r) => r.ErrorCode);
   if (json) output.out(JSON.stringify({ FailedEntryCount: failed.length, Entries: results }, null, 2));
-  else for (const r of results) output.out(r.EventId ? `accepted ${r.EventId}` : `REJECTED ${r.ErrorCode}: ${r.ErrorMessage}`);
+  else
+    for (const r of results)
+      output.out(r.EventId ? `accepted ${r.EventId}` : `REJECTED ${r.ErrorCode}: ${r.ErrorMessage}`);
   return failed.length === 0 ? 0 : 1;
 };
 
@@ -64,7 +86,9 @@ export const describeEvent = (line: string): string => {
   const e = parsed.data;
   const detail = z.record(z.string(), z.unknown()).safeParse(e.detail).data ?? {};
   const metadata = z.object({ productId: z.string() }).safeParse(detail.metadata).data;
-  const s3 = z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string() }) }).safeParse(e.detail).data;
+  const s3 = z
+    .object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string() }) })
+    .safeParse(e.detail).data;
   const what =
     typeof detail.message === 'string'
       ? detail.message
@@ -77,7 +101,12 @@ export const describeEvent = (line: string): string => {
 };
 
 /** `mesh events tail [--json] [--lines N]`: the bus's recent events, then new ones as they come. */
-export const eventsTailCommand = async (output: Output, json: boolean, lines: number, follow: boolean): Promise<number> => {
+export const eventsTailCommand = async (
+  output: Output,
+  json: boolean,
+  lines: number,
+  follow: boolean,
+): Promise<number> => {
   const { eventLog } = await readEndpoints();
   const print = (line: string) => output.out(json ? line : describeEvent(line));
   let position = 0;

@@ -6,7 +6,13 @@ export const productsCommand = async (output: Output, json: boolean): Promise<nu
   const { registry } = localClients(await readEndpoints());
   const products = await registry.listProducts();
   if (json) {
-    output.out(JSON.stringify(products.map(({ contract: _contract, ...summary }) => summary), null, 2));
+    output.out(
+      JSON.stringify(
+        products.map(({ contract: _contract, ...summary }) => summary),
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   if (products.length === 0) {
@@ -23,7 +29,11 @@ export const productsCommand = async (output: Output, json: boolean): Promise<nu
 };
 
 /** `mesh product show <id> [--json]`: contract summary, locations and versions with verdicts. */
-export const productShowCommand = async (output: Output, productId: string | undefined, json: boolean): Promise<number> => {
+export const productShowCommand = async (
+  output: Output,
+  productId: string | undefined,
+  json: boolean,
+): Promise<number> => {
   if (!productId) throw new UsageError('usage: mesh product show <product-id> [--json]');
   const { registry } = localClients(await readEndpoints());
   const product = await registry.getProduct(productId);
@@ -31,7 +41,10 @@ export const productShowCommand = async (output: Output, productId: string | und
     output.err(`no data product "${productId}" (see: mesh products)`);
     return 1;
   }
-  const [locations, versions] = await Promise.all([registry.listLocations(productId), registry.listVersions(productId)]);
+  const [locations, versions] = await Promise.all([
+    registry.listLocations(productId),
+    registry.listVersions(productId),
+  ]);
   if (json) {
     output.out(JSON.stringify({ product, locations, versions }, null, 2));
     return 0;
@@ -48,7 +61,9 @@ export const productShowCommand = async (output: Output, productId: string | und
         c.table.columns.map((col) => [
           `  ${col.name}`,
           col.logicalType,
-          [col.primaryKey ? 'primary key' : '', col.required ? 'required' : '', col.unique ? 'unique' : ''].filter(Boolean).join(', '),
+          [col.primaryKey ? 'primary key' : '', col.required ? 'required' : '', col.unique ? 'unique' : '']
+            .filter(Boolean)
+            .join(', '),
         ]),
       ),
       '',

@@ -31,6 +31,6 @@ export const startCommand = async (output: Output, env: NodeJS.ProcessEnv = proc
   });
   output.out('\nStopping: finishing in-flight events…');
   await platform.stop();
-  output.out('Stopped. State kept in ' + e.stateDir);
+  output.out(`Stopped. State kept in ${e.stateDir}`);
   return 0;
 };

@@ -18,9 +18,15 @@ interface FolderReport {
  * `mesh validate <dir> [--json]`: the platform's own contract parser and CSV validator on local files, for
  * producers' machines and CI. `<dir>` is a product folder, or a folder of product folders.
  */
-export const validateCommand = async (output: Output, dir: string | undefined, json: boolean): Promise<number> => {
-  if (!dir) throw new UsageError('usage: mesh validate <product-folder | folder of product folders> [--json]');
-  if (!(await stat(dir).catch(() => undefined))?.isDirectory()) throw new UsageError(`${dir} is not a folder`);
+export const validateCommand = async (
+  output: Output,
+  dir: string | undefined,
+  json: boolean,
+): Promise<number> => {
+  if (!dir)
+    throw new UsageError('usage: mesh validate <product-folder | folder of product folders> [--json]');
+  if (!(await stat(dir).catch(() => undefined))?.isDirectory())
+    throw new UsageError(`${dir} is not a folder`);
   const folders = (await findContract(dir)) ? [dir] : await productFolders(dir);
   if (folders.length === 0) {
     output.err(`${dir}: no ${CONTRACT_FILE_NAMES[0]} here or in its sub-folders`);
@@ -40,7 +46,8 @@ export const validateCommand = async (output: Output, dir: string | undefined, j
 
 const validateFolder = async (folder: string): Promise<FolderReport> => {
   const contractFile = await findContract(folder);
-  if (!contractFile) return { folder, contractProblems: [{ path: folder, message: 'no datacontract.yaml' }], files: [] };
+  if (!contractFile)
+    return { folder, contractProblems: [{ path: folder, message: 'no datacontract.yaml' }], files: [] };
   const parsed = parseContract(await readFile(contractFile, 'utf8'), {
     fileName: basename(contractFile),
     productId: basename(folder),
@@ -59,14 +66,18 @@ const validateFolder = async (folder: string): Promise<FolderReport> => {
 
 const printReport = (output: Output, report: FolderReport) => {
   const rel = (file: string) => relative(process.cwd(), file) || file;
-  for (const p of report.contractProblems) output.out(`${rel(report.contractFile ?? report.folder)}: ${p.path}: ${p.message}`);
+  for (const p of report.contractProblems)
+    output.out(`${rel(report.contractFile ?? report.folder)}: ${p.path}: ${p.message}`);
   for (const { file, result } of report.files) {
-    for (const e of result.errors) output.out(`${rel(file)}:${e.row}:${e.column ?? '-'} ${e.rule} ${e.message}`);
+    for (const e of result.errors)
+      output.out(`${rel(file)}:${e.row}:${e.column ?? '-'} ${e.rule} ${e.message}`);
     if (result.errorCount > result.errors.length) {
       output.out(`${rel(file)}: … and ${result.errorCount - result.errors.length} more errors`);
     }
     for (const notice of result.notices) output.out(`${rel(file)}: note: ${notice}`);
-    output.out(`${rel(file)}: ${result.valid ? 'ok' : 'INVALID'} (${result.rows} rows, ${result.errorCount} errors)`);
+    output.out(
+      `${rel(file)}: ${result.valid ? 'ok' : 'INVALID'} (${result.rows} rows, ${result.errorCount} errors)`,
+    );
   }
 };
 

@@ -1,9 +1,17 @@
-import { z } from '../../shared/zod';
+import * as z from '../../shared/zod';
 
 /** Product ids are folder names: lowercase, optionally dotted by domain (`sales.orders`). */
 export const PRODUCT_ID_PATTERN = /^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$/;
 
-export const ProductIdSchema = z.string().check(z.regex(PRODUCT_ID_PATTERN, 'must be lowercase letters, digits and dashes, optionally dotted by domain (e.g. sales.orders)'), z.maxLength(128));
+export const ProductIdSchema = z
+  .string()
+  .check(
+    z.regex(
+      PRODUCT_ID_PATTERN,
+      'must be lowercase letters, digits and dashes, optionally dotted by domain (e.g. sales.orders)',
+    ),
+    z.maxLength(128),
+  );
 
 /** The logical column types the platform validates (an ODCS subset). */
 export const LogicalTypeSchema = z.enum(['string', 'integer', 'number', 'boolean', 'date', 'timestamp']);

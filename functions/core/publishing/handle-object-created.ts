@@ -1,3 +1,4 @@
+import type { OutgoingEvent } from '../../ports/event-publisher';
 import { EventInProgressError, ObjectNotFoundError } from '../errors';
 import { deterministicId } from '../ids';
 import { type InboundObject, idempotencyKey } from './inbound-object';
@@ -6,7 +7,6 @@ import { publishCsv } from './publish-csv';
 import type { PublishingDeps } from './publishing-deps';
 import { objectRef, registerContract } from './register-contract';
 import { type EventFactory, rejection } from './rejection';
-import type { OutgoingEvent } from '../../ports/event-publisher';
 
 export type ObjectCreatedOutcome =
   | { status: 'processed'; eventIds: string[] }
@@ -33,7 +33,8 @@ export const handleObjectCreated = async (
   const key = idempotencyKey(resolved);
   const claim = await deps.registry.beginEvent(key, deps.settings.eventLeaseMs);
   if (claim === 'completed') return { status: 'duplicate' };
-  if (claim === 'in-progress') throw new EventInProgressError(`event ${key} is being processed by another attempt`);
+  if (claim === 'in-progress')
+    throw new EventInProgressError(`event ${key} is being processed by another attempt`);
 
   if ((await deps.registry.advanceSequencer(resolved.bucket, resolved.key, resolved.sequencer)) === 'stale') {
     await deps.registry.completeEvent(key, []);
@@ -67,7 +68,11 @@ const dispatch = async (
 ): Promise<OutgoingEvent[]> => {
   switch (kind.kind) {
     case 'invalid':
-      return [rejection(ids, kind.productId, 'invalid-key', objectRef(object), [{ path: object.key, message: kind.message }])];
+      return [
+        rejection(ids, kind.productId, 'invalid-key', objectRef(object), [
+          { path: object.key, message: kind.message },
+        ]),
+      ];
     case 'contract':
       return registerContract(deps, object, kind.productId, ids);
     case 'csv':

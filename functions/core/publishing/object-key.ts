@@ -21,9 +21,11 @@ export const classifyObjectKey = (key: string): ObjectKeyKind => {
   const productId = segments[0] ?? '';
   const invalid = (message: string): ObjectKeyKind => ({ kind: 'invalid', productId, message });
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
-  if (/[\u0000-\u001f\u007f]/.test(key)) return invalid(`key "${printable(key)}" contains control characters`);
+  if (/[\u0000-\u001f\u007f]/.test(key))
+    return invalid(`key "${printable(key)}" contains control characters`);
   if (segments.length < 2) return invalid(`key "${key}" is not inside a product folder (<product-id>/…)`);
-  if (segments.some((s) => s === '..' || s === '.')) return invalid(`key "${key}" contains a "." or ".." segment`);
+  if (segments.some((s) => s === '..' || s === '.'))
+    return invalid(`key "${key}" contains a "." or ".." segment`);
   if (segments.some((s) => s === '')) return invalid(`key "${key}" contains an empty path segment`);
   if (!PRODUCT_ID_PATTERN.test(productId)) {
     return invalid(

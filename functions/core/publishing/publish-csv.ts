@@ -1,10 +1,13 @@
+import {
+  DataProductValidationFailed,
+  DataProductVersionPublished,
+} from '../../../events/domain/product-events';
 import { QUARANTINE_PREFIX } from '../../../events/rules';
-import { DataProductValidationFailed, DataProductVersionPublished } from '../../../events/domain/product-events';
 import { type OutgoingEvent, outgoing } from '../../ports/event-publisher';
 import { validateCsv } from '../csv/validate-csv';
 import { deterministicId } from '../ids';
 import type { VersionRecord } from '../registry/records';
-import { idempotencyKey, type InboundObject } from './inbound-object';
+import { type InboundObject, idempotencyKey } from './inbound-object';
 import type { PublishingDeps } from './publishing-deps';
 import { objectRef } from './register-contract';
 import { type EventFactory, rejection } from './rejection';
@@ -25,7 +28,10 @@ export const publishCsv = async (
   if (!found || !product) {
     return [
       rejection(ids, folderProductId, 'no-contract', ref, [
-        { path: object.key, message: `no data product "${folderProductId}" is registered in bucket ${object.bucket}` },
+        {
+          path: object.key,
+          message: `no data product "${folderProductId}" is registered in bucket ${object.bucket}`,
+        },
       ]),
     ];
   }
@@ -119,5 +125,6 @@ const removeOriginal = async (deps: PublishingDeps, object: InboundObject) => {
     return;
   }
   const current = await deps.objects.head(object.bucket, object.key);
-  if (current && (!object.etag || current.etag === object.etag)) await deps.objects.delete(object.bucket, object.key);
+  if (current && (!object.etag || current.etag === object.etag))
+    await deps.objects.delete(object.bucket, object.key);
 };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { S3LocationSchema } from '../../../events/domain/common';
 import { DataProductRegistered, DataProductUpdated } from '../../../events/domain/product-events';
 import { type OutgoingEvent, outgoing } from '../../ports/event-publisher';
-import type { z } from '../../shared/zod';
+import type * as z from '../../shared/zod';
 import { parseContract } from '../contracts/parse-contract';
 import { ConcurrentUpdateError } from '../errors';
 import type { Problem } from '../problem';
@@ -37,7 +37,10 @@ export const registerContract = async (
   if (claim.status === 'owned-by-other') {
     return [
       rejection(ids, productId, 'location-conflict', ref, [
-        { path: `s3://${location.bucket}/${location.prefix}`, message: `already registered to product "${claim.productId}"` },
+        {
+          path: `s3://${location.bucket}/${location.prefix}`,
+          message: `already registered to product "${claim.productId}"`,
+        },
       ]),
     ];
   }

@@ -1,12 +1,15 @@
 import type { S3ObjectRefSchema } from '../../../events/domain/common';
 import { DataProductRejected, type RejectionReason } from '../../../events/domain/product-events';
 import { type OutgoingEvent, outgoing } from '../../ports/event-publisher';
-import type { z } from '../../shared/zod';
+import type * as z from '../../shared/zod';
 import type { Problem } from '../problem';
 
 /** Builds the metadata of the domain events caused by one inbound event. */
 export interface EventFactory {
-  metadata(detailType: string, productId: string): {
+  metadata(
+    detailType: string,
+    productId: string,
+  ): {
     eventId: string;
     productId: string;
     correlationId: string;

@@ -1,5 +1,5 @@
 import { S3ObjectRefSchema } from '../../../events/domain/common';
-import { z } from '../../shared/zod';
+import * as z from '../../shared/zod';
 import { DataContractSchema } from '../contracts/data-contract';
 
 /** Where a product's files live. Only bucket prefixes so far; git folders come with the data repo. */
@@ -53,4 +53,5 @@ export type ProductRecord = z.infer<typeof ProductRecordSchema>;
 export type VersionRecord = z.infer<typeof VersionRecordSchema>;
 export type Verdict = z.infer<typeof VerdictSchema>;
 
-export const locationUri = (location: StorageLocation): string => `s3://${location.bucket}/${location.prefix}`;
+export const locationUri = (location: StorageLocation): string =>
+  `s3://${location.bucket}/${location.prefix}`;

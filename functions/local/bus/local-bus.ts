@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { appendFile } from 'node:fs/promises';
-import { EventBridgeEnvelopeSchema, type EventBridgeEnvelope } from '../../../events/event-contract';
+import { type EventBridgeEnvelope, EventBridgeEnvelopeSchema } from '../../../events/event-contract';
 import type { Logger } from '../../ports/logger';
 import { type CompiledPattern, compilePattern } from './event-pattern';
 
@@ -131,14 +131,31 @@ export class LocalBus extends EventEmitter {
         // An event that fails its contract will fail again: dead-letter it at once instead of retrying.
         const retryable = !(error instanceof Error && error.name === 'InvalidEventError');
         if (!retryable || attempt >= this.options.maxAttempts) {
-          const dead: DeadLetter = { rule: rule.id, event: envelope, attempts: attempt, error: message, deadLetteredAt: new Date().toISOString() };
-          this.options.logger.error('event dead-lettered', { rule: rule.id, eventId: envelope.id, error: message });
+          const dead: DeadLetter = {
+            rule: rule.id,
+            event: envelope,
+            attempts: attempt,
+            error: message,
+            deadLetteredAt: new Date().toISOString(),
+          };
+          this.options.logger.error('event dead-lettered', {
+            rule: rule.id,
+            eventId: envelope.id,
+            error: message,
+          });
           this.append(this.options.deadLetterFile, dead);
           this.emit('dead-letter', dead);
           return;
         }
-        this.options.logger.warn('target failed, retrying', { rule: rule.id, eventId: envelope.id, attempt, error: message });
-        await new Promise((resolve) => setTimeout(resolve, this.options.retryBaseDelayMs * 2 ** (attempt - 1)));
+        this.options.logger.warn('target failed, retrying', {
+          rule: rule.id,
+          eventId: envelope.id,
+          attempt,
+          error: message,
+        });
+        await new Promise((resolve) =>
+          setTimeout(resolve, this.options.retryBaseDelayMs * 2 ** (attempt - 1)),
+        );
       }
     }
   }
@@ -146,9 +163,11 @@ export class LocalBus extends EventEmitter {
   private append(file: string | undefined, record: unknown): void {
     if (!file) return;
     const line = `${JSON.stringify(record)}\n`;
-    this.writes = this.writes.then(() => appendFile(file, line)).catch((error) =>
-      this.options.logger.error('could not write the bus log', { file, error: String(error) }),
-    );
+    this.writes = this.writes
+      .then(() => appendFile(file, line))
+      .catch((error) =>
+        this.options.logger.error('could not write the bus log', { file, error: String(error) }),
+      );
   }
 }
 
@@ -158,7 +177,8 @@ const entryProblem = (entry: PutEventsEntry): string | undefined => {
   if (entry.Detail === undefined) return 'Detail is required';
   try {
     const detail: unknown = JSON.parse(entry.Detail);
-    if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) return 'Detail must be a JSON object';
+    if (typeof detail !== 'object' || detail === null || Array.isArray(detail))
+      return 'Detail must be a JSON object';
   } catch {
     return 'Detail is not valid JSON';
   }

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import S3rver from 's3rver';
 import type { EventBridgeEnvelope } from '../../../events/event-contract';
 import { S3ObjectCreated } from '../../../events/inbound/s3-object-created';
-import { z } from '../../shared/zod';
+import * as z from '../../shared/zod';
 import { s3CompatMiddleware } from './s3-compat-middleware';
 
 /** The slice of s3rver's classic notification record this bridge reads. */

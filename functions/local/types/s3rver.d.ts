@@ -1,6 +1,7 @@
 // Minimal declarations for the parts of s3rver (no published types) the local platform uses.
 declare module 's3rver' {
   import type { EventEmitter } from 'node:events';
+
   interface S3rverOptions {
     port?: number;
     address?: string;

@@ -29,7 +29,9 @@ describe('Event catalogue samples', () => {
   });
 
   it('rejects a sample whose detail breaks the contract', () => {
-    const broken = structuredClone(samples.find((s) => s.file === 'data-product-version-published.json')?.event) as {
+    const broken = structuredClone(
+      samples.find((s) => s.file === 'data-product-version-published.json')?.event,
+    ) as {
       detail: { version: { rows: unknown } };
     };
     broken.detail.version.rows = 'many';

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { App, type Environment, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ProcessingStack } from './stacks/processing-stack';
+import { StatefulStack } from './stacks/stateful-stack';
+
+export interface BuildAppOptions {
+  /**
+   * Deployment stage: lowercase letters, digits and hyphens.
+   * @default - the `stage` context value, else `dev`
+   */
+  readonly stage?: string;
+  /**
+   * Account and region of both stacks.
+   * @default - environment-agnostic stacks
+   */
+  readonly env?: Environment;
+  /**
+   * Extra context, e.g. `{ 'aws:cdk:bundling-stacks': [] }` to skip bundling in unit tests.
+   * @default - none (the CLI passes its own context through the environment)
+   */
+  readonly context?: Record<string, unknown>;
+  /**
+   * Cloud assembly directory.
+   * @default - the CLI's `cdk.out`, or a temporary directory outside the CLI
+   */
+  readonly outdir?: string;
+}
+
+export interface DataMeshApp {
+  readonly app: App;
+  readonly stage: string;
+  readonly stateful: StatefulStack;
+  readonly processing: ProcessingStack;
+}
+
+const STAGE = /^[a-z][a-z0-9-]{0,19}$/;
+
+/**
+ * The context of `cdk.json` (stage default, feature flags). The CLI passes it to the app itself; reading it
+ * here too makes an app built by the tests synthesize exactly what `cdk synth` does.
+ */
+const cdkJsonContext = (): Record<string, unknown> => {
+  const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  return cdkJson.context ?? {};
+};
+
+/** Builds the platform's CDK app: used by `bin/app.ts` (the CLI) and by the tests, so both see the same app. */
+export const buildApp = (options: BuildAppOptions = {}): DataMeshApp => {
+  const app = new App({ context: { ...cdkJsonContext(), ...options.context }, outdir: options.outdir });
+  const stage: unknown = options.stage ?? app.node.tryGetContext('stage') ?? 'dev';
+  if (typeof stage !== 'string' || !STAGE.test(stage)) {
+    throw new Error(`invalid stage ${JSON.stringify(stage)}: expected lowercase letters, digits and hyphens`);
+  }
+
+  const stateful = new StatefulStack(app, `DataMesh-${stage}-Stateful`, {
+    description: `Data mesh platform (${stage}): bus, archive, data bucket, registry table`,
+    env: options.env,
+    stage,
+  });
+  const processing = new ProcessingStack(app, `DataMesh-${stage}-Processing`, {
+    description: `Data mesh platform (${stage}): functions, rules, dead-letter queues, alarms`,
+    env: options.env,
+    stage,
+    bus: stateful.bus,
+    dataBucket: stateful.dataBucket,
+    table: stateful.table,
+  });
+
+  // cdk-nag v3 is a policy validation plugin (not an Aspect): it runs after synthesis and fails it on errors.
+  // Suppressions are per resource (`Validations.of(construct).acknowledge`) and are also written into the
+  // templates' `cdk_nag` metadata as an audit trail.
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
+  );
+  return { app, stage, stateful, processing };
+};

@@ -1,0 +1,224 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type EventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { EventBus as EventBusTarget, LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { S3ObjectCreated } from '../../events/inbound/s3-object-created';
+import {
+  platformRules,
+  QUARANTINE_PREFIX,
+  type RuleSpec,
+  type EventPattern as SpecPattern,
+} from '../../events/rules';
+import { acknowledgeWildcardResources } from '../nag';
+import { HouseFunction } from './house-function';
+
+export interface PublishingProps {
+  /** Deployment stage: part of physical names (alarms). */
+  readonly stage: string;
+  /** The platform bus: the rules live on it and the function publishes to it. */
+  readonly bus: IEventBus;
+  /** The default data bucket, whose new objects are published. */
+  readonly dataBucket: IBucket;
+  /** The registry table. */
+  readonly table: ITable;
+}
+
+/**
+ * Maps an EventBridge JSON pattern onto CDK's `EventPattern`. CDK's only renaming on render is the top-level
+ * `detailType` → `detail-type` (every other key and value is passed through as is), so renaming the other way,
+ * in place, makes the synthesized pattern identical to the spec, key order included.
+ */
+export const toCdkEventPattern = (pattern: SpecPattern): EventPattern =>
+  Object.fromEntries(
+    Object.entries(pattern).map(([key, value]) => [key === 'detail-type' ? 'detailType' : key, value]),
+  ) as EventPattern;
+
+/**
+ * The publishing subsystem: new objects in the data bucket reach the `object-created` function, which registers
+ * contracts, publishes CSV data files or moves bad files into quarantine.
+ *
+ * S3 sends EventBridge notifications only to the account's *default* bus, never to a custom one: a rule on the
+ * default bus forwards the bucket's `Object Created` events to the platform bus, where the platform rules
+ * (built from `events/rules.ts`, the same specs the local bus evaluates) route them to the function. Both
+ * hops have a dead-letter queue with an alarm.
+ */
+export class Publishing extends Construct {
+  /** The `object-created` function. */
+  public readonly objectCreatedFunction: HouseFunction;
+  /** Platform-bus rules, one per rule spec, by spec id. */
+  public readonly rules: Readonly<Record<string, Rule>>;
+  /** Default-bus rule forwarding the data bucket's S3 events to the platform bus. */
+  public readonly forwardRule: Rule;
+  /** Events the platform rules could not deliver to the function. */
+  public readonly deadLetterQueue: Queue;
+  /** Events the forwarding rule could not deliver to the platform bus. */
+  public readonly forwardDeadLetterQueue: Queue;
+  /** `data-mesh-<stage>-publishing-dlq-not-empty`. */
+  public readonly deadLetterAlarm: Alarm;
+  /** `data-mesh-<stage>-publishing-forward-dlq-not-empty`. */
+  public readonly forwardDeadLetterAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: PublishingProps) {
+    super(scope, id);
+    const { stage, bus, dataBucket, table } = props;
+
+    this.objectCreatedFunction = new HouseFunction(this, 'ObjectCreated', {
+      handler: 'object-created',
+      description: 'Registers contracts and publishes or quarantines data files uploaded to data buckets',
+      environment: { DATA_BUCKETS: [dataBucket.bucketName].join(',') },
+    })
+      .bindTable(table, 'RW', 'TABLE_NAME')
+      .bindBus(bus, 'EVENT_BUS_NAME');
+    this.grantObjectAccess(dataBucket);
+
+    this.deadLetterQueue = this.deadLetterQueueFor('DeadLetterQueue');
+    // The rule's dead-letter queue only catches events EventBridge could not hand to Lambda. Once Lambda has
+    // accepted an event, a failing handler is retried by Lambda's own async invocation and then sent to the
+    // function's on-failure destination — the same queue, so no event is ever dropped silently.
+    this.objectCreatedFunction.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.deadLetterQueue),
+    });
+    const handlers = { 'object-created': this.objectCreatedFunction } satisfies Record<
+      RuleSpec['handler'],
+      HouseFunction
+    >;
+    const rules: Record<string, Rule> = {};
+    for (const spec of platformRules({ dataBuckets: [dataBucket.bucketName] })) {
+      rules[spec.id] = new Rule(this, spec.id, {
+        eventBus: bus,
+        description: spec.description,
+        eventPattern: toCdkEventPattern(spec.pattern),
+        targets: [
+          new LambdaFunction(handlers[spec.handler], {
+            retryAttempts: 8,
+            maxEventAge: Duration.hours(2),
+            deadLetterQueue: this.deadLetterQueue,
+          }),
+        ],
+      });
+    }
+    this.rules = rules;
+
+    this.forwardDeadLetterQueue = this.deadLetterQueueFor('ForwardDeadLetterQueue');
+    // No `eventBus`: the rule lives on the default bus, where S3 delivers. Everything the bucket announces is
+    // forwarded (quarantine moves included, so the archive keeps them); the platform rules do the filtering.
+    this.forwardRule = new Rule(this, 'ForwardS3Events', {
+      description:
+        "Forwards the data bucket's S3 Object Created events from the default bus to the platform bus",
+      eventPattern: {
+        source: [S3ObjectCreated.source],
+        detailType: [S3ObjectCreated.detailType],
+        detail: { bucket: { name: [dataBucket.bucketName] } },
+      },
+      targets: [new EventBusTarget(bus, { deadLetterQueue: this.forwardDeadLetterQueue })],
+    });
+
+    const readMessage =
+      'read a message: its ERROR_CODE and ERROR_MESSAGE attributes say why EventBridge gave up';
+    this.deadLetterAlarm = this.notEmptyAlarm('DeadLetterAlarm', this.deadLetterQueue, {
+      alarmName: `data-mesh-${stage}-publishing-dlq-not-empty`,
+      description: [
+        'Object Created events could not be delivered to the object-created function (8 retries or 2 hours),',
+        'or the function failed on them three times, and are parked in the publishing dead-letter queue.',
+        `Runbook: 1) ${readMessage} (or, for function failures, responsePayload.errorMessage of the Lambda`,
+        "destination record), and the function's log group shows handler errors; 2) fix the cause;",
+        '3) re-drive by replaying the failure window from the platform bus archive: mesh events replay, or',
+        'aws events start-replay --event-source-arn <archive ARN> --event-start-time <first failure>',
+        '--event-end-time <last failure> --destination Arn=<bus ARN> (handlers are idempotent; an SQS redrive',
+        'cannot send back to a rule); 4) purge the queue once the replay succeeded.',
+      ],
+    });
+    this.forwardDeadLetterAlarm = this.notEmptyAlarm('ForwardDeadLetterAlarm', this.forwardDeadLetterQueue, {
+      alarmName: `data-mesh-${stage}-publishing-forward-dlq-not-empty`,
+      description: [
+        'S3 Object Created events of the data bucket could not be forwarded from the default bus to the',
+        'platform bus and are parked in the forwarding dead-letter queue.',
+        `Runbook: 1) ${readMessage} (typically the forwarding role or the platform bus); 2) fix the cause;`,
+        '3) these events never reached the platform bus, so its archive cannot replay them: re-announce each',
+        'object named in a message (detail.object.key) by copying it onto itself',
+        '(aws s3 cp s3://<bucket>/<key> s3://<bucket>/<key> --metadata-directive REPLACE), which emits a new',
+        'Object Created; 4) purge the queue.',
+      ],
+    });
+  }
+
+  /**
+   * Object permissions of the function, scoped to what publishing does. Reading covers any key (and version).
+   * Quarantining a file is copy-then-delete: the copy writes under the quarantine prefix only, but the delete
+   * removes the *original*, which can be any key, so delete is granted on `bucket/*` while put stays under
+   * `_quarantine/*`. The bucket is versioned and events carry a version id, so deleting exactly the bad
+   * upload needs `s3:DeleteObjectVersion` too. `s3:ListBucket` makes a missing key a 404 (handled as "gone")
+   * rather than a 403.
+   */
+  private grantObjectAccess(bucket: IBucket) {
+    const fn = this.objectCreatedFunction;
+    const anyObject = bucket.arnForObjects('*');
+    const quarantined = bucket.arnForObjects(`${QUARANTINE_PREFIX}*`);
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject*'], resources: [anyObject] }));
+    // A copy carries the source's tags over, which is a tagging write on the destination.
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: [quarantined] }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'], resources: [anyObject] }),
+    );
+    Validations.of(fn.defaultPolicy).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::s3:GetObject*]',
+      reason:
+        's3:GetObject* is the read family of one object (GetObject, GetObjectVersion, their tagging/attributes), ' +
+        'needed to read an upload by version and to copy it with its tags into quarantine.',
+    });
+    acknowledgeWildcardResources(
+      fn.defaultPolicy,
+      [anyObject],
+      'Object keys are chosen by producers, so reading an upload and deleting the original when it is ' +
+        'quarantined applies to any key of the data bucket.',
+    );
+    acknowledgeWildcardResources(
+      fn.defaultPolicy,
+      [quarantined],
+      `Writes are limited to the quarantine prefix (${QUARANTINE_PREFIX}), whose keys mirror the producer's keys.`,
+    );
+  }
+
+  private deadLetterQueueFor(id: string) {
+    const queue = new Queue(this, id, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue.node.defaultChild ?? queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter queue of an EventBridge target; its messages are re-driven by ' +
+        'replaying the bus archive, so it has no consumer whose failures would need another DLQ.',
+    });
+    return queue;
+  }
+
+  /** Alarms as soon as `queue` holds a message; `description` (joined with spaces) is the runbook. */
+  private notEmptyAlarm(id: string, queue: Queue, options: { alarmName: string; description: string[] }) {
+    return new Alarm(this, id, {
+      alarmName: options.alarmName,
+      alarmDescription: options.description.join(' '),
+      metric: queue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: Stats.MAXIMUM,
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      // An empty, idle queue stops reporting; no data means nothing is parked.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { Publishing } from '../constructs/publishing';
+
+export interface ProcessingStackProps extends StackProps {
+  /** Deployment stage (`dev`, `prod`, …). */
+  readonly stage: string;
+  /** The platform bus, from the stateful stack. */
+  readonly bus: IEventBus;
+  /** The default data bucket, from the stateful stack. */
+  readonly dataBucket: IBucket;
+  /** The registry table, from the stateful stack. */
+  readonly table: ITable;
+}
+
+/** Functions, rules, queues and alarms: stateless, so it can be destroyed and redeployed at will. */
+export class ProcessingStack extends Stack {
+  public readonly publishing: Publishing;
+
+  constructor(scope: Construct, id: string, props: ProcessingStackProps) {
+    super(scope, id, props);
+    this.publishing = new Publishing(this, 'Publishing', {
+      stage: props.stage,
+      bus: props.bus,
+      dataBucket: props.dataBucket,
+      table: props.table,
+    });
+  }
+}

@@ -1,0 +1,265 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { S3ObjectCreated } from '../../events/inbound/s3-object-created';
+import { platformRules } from '../../events/rules';
+import { onlyResource, rendered, type SynthesizedApp, synthApp, type TemplateResource } from './synth-app';
+
+type Resource = TemplateResource;
+type Target = Record<string, unknown> & { Arn: unknown };
+
+describe('Stack: ProcessingStack', () => {
+  let built: SynthesizedApp;
+  /** How the processing template refers to stateful resources (cross-stack references). */
+  let ref: { bucketName: unknown; bucketArn: unknown; busName: unknown; busArn: unknown; tableName: unknown };
+  let fn: { logicalId: string } & Resource;
+
+  beforeAll(() => {
+    built = synthApp({ stage: 'test' });
+    const { processing, stateful } = built;
+    ref = {
+      bucketName: rendered(processing, stateful.dataBucket.bucketName),
+      bucketArn: rendered(processing, stateful.dataBucket.bucketArn),
+      busName: rendered(processing, stateful.bus.eventBusName),
+      busArn: rendered(processing, stateful.bus.eventBusArn),
+      tableName: rendered(processing, stateful.table.tableName),
+    };
+    fn = onlyResource(built.processingTemplate, 'AWS::Lambda::Function');
+  });
+
+  const rulesOnPlatformBus = () =>
+    Object.entries(
+      built.processingTemplate.findResources('AWS::Events::Rule', {
+        Properties: { EventBusName: Match.anyValue() },
+      }),
+    ) as [string, Resource][];
+
+  it('references the stateful resources across stacks, without Fn::ImportValue', () => {
+    expect(JSON.stringify(ref.bucketName)).toContain('DataMesh-test-Stateful');
+    expect(JSON.stringify(built.processingTemplate.toJSON())).not.toContain('Fn::ImportValue');
+  });
+
+  describe('object-created function', () => {
+    it('runs the house defaults: Node.js 22 on arm64, 1 GiB, 60 s, tracing', () => {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 1024,
+        Timeout: 60,
+        TracingConfig: { Mode: 'Active' },
+      });
+    });
+
+    it('gets its configuration from the environment', () => {
+      expect((fn.Properties.Environment as { Variables: unknown }).Variables).toEqual({
+        NODE_OPTIONS: '--enable-source-maps',
+        SERVICE_NAME: 'object-created',
+        LOG_LEVEL: 'INFO',
+        DATA_BUCKETS: ref.bucketName,
+        TABLE_NAME: ref.tableName,
+        EVENT_BUS_NAME: ref.busName,
+      });
+    });
+
+    it('logs to its own log group, kept one month and deleted with the stack', () => {
+      const logGroup = onlyResource(built.processingTemplate, 'AWS::Logs::LogGroup');
+      expect(logGroup.Properties.RetentionInDays).toBe(30);
+      expect(logGroup.DeletionPolicy).toBe('Delete');
+      expect(fn.Properties.LoggingConfig).toEqual({ LogGroup: { Ref: logGroup.logicalId } });
+    });
+
+    it('reads any object, writes only under the quarantine prefix, deletes originals', () => {
+      const policy = onlyResource(built.processingTemplate, 'AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: (fn.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0] }] },
+      });
+      const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+        .Statement;
+      const s3 = statements.filter((s) => JSON.stringify(s.Action).includes('s3:'));
+      const objects = (suffix: string) => ({ 'Fn::Join': ['', [ref.bucketArn, suffix]] });
+      expect(s3).toEqual(
+        expect.arrayContaining([
+          { Effect: 'Allow', Action: 's3:ListBucket', Resource: ref.bucketArn },
+          {
+            Effect: 'Allow',
+            Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject*'],
+            Resource: objects('/*'),
+          },
+          {
+            Effect: 'Allow',
+            Action: ['s3:PutObject', 's3:PutObjectTagging'],
+            Resource: objects('/_quarantine/*'),
+          },
+        ]),
+      );
+      expect(s3).toHaveLength(3);
+      // Table read/write and PutEvents on the platform bus come from bindTable/bindBus.
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Action: expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query']) }),
+          { Effect: 'Allow', Action: 'events:PutEvents', Resource: ref.busArn },
+        ]),
+      );
+    });
+  });
+
+  describe('platform rules', () => {
+    it('deploys one rule per spec of events/rules.ts, on the platform bus', () => {
+      const specs = platformRules({ dataBuckets: ['any'] });
+      const rules = rulesOnPlatformBus();
+      expect(rules).toHaveLength(specs.length);
+      for (const [, rule] of rules) expect(rule.Properties.EventBusName).toEqual(ref.busName);
+      expect(Object.keys(built.processing.publishing.rules).sort()).toEqual(specs.map((s) => s.id).sort());
+    });
+
+    it('uses the spec pattern unchanged (same JSON, same key order), with the data bucket name', () => {
+      for (const spec of platformRules({ dataBuckets: [built.stateful.dataBucket.bucketName] })) {
+        const expected = rendered(built.processing, spec.pattern);
+        const [, rule] =
+          rulesOnPlatformBus().find(([, r]) => r.Properties.Description === spec.description) ?? [];
+        expect(rule?.Properties.EventPattern).toEqual(expected);
+        expect(JSON.stringify(rule?.Properties.EventPattern)).toBe(JSON.stringify(expected));
+        built.processingTemplate.hasResourceProperties('AWS::Events::Rule', {
+          EventPattern: {
+            'detail-type': ['Object Created'],
+            detail: {
+              bucket: { name: [ref.bucketName] },
+              object: { key: [{ 'anything-but': { prefix: '_quarantine/' } }] },
+            },
+          },
+        });
+      }
+    });
+
+    it('retries the function 8 times for up to 2 hours, then parks the event in an encrypted DLQ', () => {
+      const [[, rule]] = rulesOnPlatformBus() as [[string, Resource]];
+      const [target] = rule.Properties.Targets as [Target];
+      expect(target).toMatchObject({
+        Arn: { 'Fn::GetAtt': [fn.logicalId, 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 },
+        DeadLetterConfig: {
+          Arn: { 'Fn::GetAtt': [expect.stringMatching(/^PublishingDeadLetterQueue/), 'Arn'] },
+        },
+      });
+    });
+
+    it('sends events the function itself keeps failing on (after 2 Lambda retries) to the same DLQ', () => {
+      const [[, rule]] = rulesOnPlatformBus() as [[string, Resource]];
+      const [target] = rule.Properties.Targets as [{ DeadLetterConfig: { Arn: unknown } }];
+      built.processingTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: fn.logicalId },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: target.DeadLetterConfig.Arn } },
+      });
+    });
+  });
+
+  describe('dead-letter queues', () => {
+    const queues = () =>
+      Object.entries(built.processingTemplate.findResources('AWS::SQS::Queue')) as [string, Resource][];
+
+    it('are encrypted, keep messages 14 days and refuse plain HTTP', () => {
+      expect(queues()).toHaveLength(2);
+      for (const [logicalId, queue] of queues()) {
+        expect(queue.Properties).toMatchObject({
+          SqsManagedSseEnabled: true,
+          MessageRetentionPeriod: 1209600,
+        });
+        built.processingTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: logicalId }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            ]),
+          },
+        });
+      }
+    });
+
+    it('accept messages only from their rule', () => {
+      const rules = built.processingTemplate.findResources('AWS::Events::Rule');
+      for (const [ruleId, rule] of Object.entries(rules) as [string, Resource][]) {
+        const [target] = rule.Properties.Targets as [
+          { DeadLetterConfig: { Arn: { 'Fn::GetAtt': [string] } } },
+        ];
+        const queueId = target.DeadLetterConfig.Arn['Fn::GetAtt'][0];
+        built.processingTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: queueId }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Effect: 'Allow',
+                Action: 'sqs:SendMessage',
+                Principal: { Service: 'events.amazonaws.com' },
+                Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+              }),
+            ]),
+          },
+        });
+      }
+    });
+  });
+
+  describe('alarms', () => {
+    it('alarm as soon as a publishing DLQ holds a message, with a runbook in the description', () => {
+      const alarm = onlyResource(built.processingTemplate, 'AWS::CloudWatch::Alarm', {
+        Properties: { AlarmName: 'data-mesh-test-publishing-dlq-not-empty' },
+      });
+      expect(alarm.Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Statistic: 'Maximum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+        Dimensions: [
+          {
+            Name: 'QueueName',
+            Value: { 'Fn::GetAtt': [expect.stringMatching(/^PublishingDeadLetterQueue/), 'QueueName'] },
+          },
+        ],
+      });
+      expect(alarm.Properties.AlarmDescription).toMatch(/mesh events replay/);
+      expect(alarm.Properties.AlarmDescription).toMatch(/re-drive/);
+    });
+
+    it('watch the forwarding DLQ too', () => {
+      built.processingTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'data-mesh-test-publishing-forward-dlq-not-empty',
+        AlarmDescription: Match.stringLikeRegexp('copying it onto itself'),
+        Dimensions: [
+          {
+            Name: 'QueueName',
+            Value: {
+              'Fn::GetAtt': [Match.stringLikeRegexp('^PublishingForwardDeadLetterQueue'), 'QueueName'],
+            },
+          },
+        ],
+      });
+    });
+  });
+
+  describe('default-bus forwarding', () => {
+    it("forwards the data bucket's S3 Object Created events from the default bus to the platform bus", () => {
+      const forward = onlyResource(built.processingTemplate, 'AWS::Events::Rule', {
+        Properties: { EventBusName: Match.absent() },
+      });
+      expect(forward.Properties.EventPattern).toEqual({
+        source: [S3ObjectCreated.source],
+        'detail-type': [S3ObjectCreated.detailType],
+        detail: { bucket: { name: [ref.bucketName] } },
+      });
+      const [target] = forward.Properties.Targets as [Target & { RoleArn: { 'Fn::GetAtt': [string] } }];
+      expect(target.Arn).toEqual(ref.busArn);
+      expect(target.DeadLetterConfig).toEqual({
+        Arn: { 'Fn::GetAtt': [expect.stringMatching(/^PublishingForwardDeadLetterQueue/), 'Arn'] },
+      });
+      built.processingTemplate.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: target.RoleArn['Fn::GetAtt'][0] }],
+        PolicyDocument: {
+          Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: ref.busArn }],
+        },
+      });
+    });
+  });
+});
