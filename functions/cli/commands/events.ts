@@ -79,25 +79,50 @@ export const eventsPutCommand = async (
   return failed.length === 0 ? 0 : 1;
 };
 
+const SummarySchemas = {
+  product: z.object({
+    product: z.object({ name: z.string(), ownerTeam: z.string(), contractVersion: z.string() }),
+  }),
+  version: z.object({
+    version: z.object({ rows: z.number(), size: z.number(), object: z.object({ key: z.string() }) }),
+  }),
+  failed: z.object({
+    errorCount: z.number(),
+    object: z.object({ key: z.string() }),
+    errors: z.array(z.object({ row: z.number(), column: z.nullable(z.string()), rule: z.string() })),
+  }),
+  rejected: z.object({ reason: z.string(), message: z.string() }),
+  s3: z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string() }) }),
+};
+
+const summarise = (detail: unknown): string => {
+  const product = SummarySchemas.product.safeParse(detail).data;
+  if (product)
+    return `${product.product.name} v${product.product.contractVersion} (owner ${product.product.ownerTeam})`;
+  const version = SummarySchemas.version.safeParse(detail).data?.version;
+  if (version) return `${version.object.key}: ${version.rows} rows, ${version.size} bytes`;
+  const failed = SummarySchemas.failed.safeParse(detail).data;
+  if (failed) {
+    const first = failed.errors[0];
+    const where = first
+      ? `; first: row ${first.row}${first.column ? ` ${first.column}` : ''} ${first.rule}`
+      : '';
+    return `${failed.object.key}: ${failed.errorCount} errors${where}`;
+  }
+  const rejected = SummarySchemas.rejected.safeParse(detail).data;
+  if (rejected) return `[${rejected.reason}] ${rejected.message}`;
+  const s3 = SummarySchemas.s3.safeParse(detail).data;
+  return s3 ? `s3://${s3.bucket.name}/${s3.object.key}` : '';
+};
+
 /** One line per event for humans: time, type, product and what happened. */
 export const describeEvent = (line: string): string => {
   const parsed = EventBridgeEnvelopeSchema.safeParse(JSON.parse(line));
   if (!parsed.success) return line;
   const e = parsed.data;
-  const detail = z.record(z.string(), z.unknown()).safeParse(e.detail).data ?? {};
-  const metadata = z.object({ productId: z.string() }).safeParse(detail.metadata).data;
-  const s3 = z
-    .object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string() }) })
-    .safeParse(e.detail).data;
-  const what =
-    typeof detail.message === 'string'
-      ? detail.message
-      : s3
-        ? `s3://${s3.bucket.name}/${s3.object.key}`
-        : typeof detail.errorCount === 'number'
-          ? `${detail.errorCount} errors`
-          : '';
-  return `${e.time}  ${e['detail-type'].padEnd(32)} ${(metadata?.productId ?? '').padEnd(16)} ${what}`;
+  const metadata = z.object({ metadata: z.object({ productId: z.string() }) }).safeParse(e.detail)
+    .data?.metadata;
+  return `${e.time}  ${e['detail-type'].padEnd(31)} ${(metadata?.productId ?? '-').padEnd(14)} ${summarise(e.detail)}`;
 };
 
 /** `mesh events tail [--json] [--lines N]`: the bus's recent events, then new ones as they come. */
