@@ -57,11 +57,11 @@ export class JsonLogger implements LoggerPort {
 
   private log(level: Level, message: string, extra: unknown[]) {
     if (LEVELS[level] < LEVELS[this.threshold]) return;
-    const fields = extra.reduce<Record<string, unknown>>((all, item) => {
-      if (item instanceof Error)
-        return { ...all, error: { name: item.name, message: item.message, stack: item.stack } };
-      return typeof item === 'object' && item !== null ? { ...all, ...item } : all;
-    }, {});
+    const fields: Record<string, unknown> = {};
+    for (const item of extra) {
+      if (item instanceof Error) fields.error = { name: item.name, message: item.message, stack: item.stack };
+      else if (typeof item === 'object' && item !== null) Object.assign(fields, item);
+    }
     this.write(
       JSON.stringify({
         level,
