@@ -1,9 +1,2 @@
-// Runtime code uses zod/mini: classic zod drags ~450 KB of locales into every Lambda bundle. Import it as
-// `import * as z from '…/shared/zod'` — a namespace re-exported as one object would defeat tree-shaking.
-// English messages are configured once here so that every error a user sees is readable.
-import { config } from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
-
-config(en());
-
-export * from 'zod/mini';
+// The functions share the zod set-up of the event contracts (events/ depends on zod only).
+export * from '../../events/zod';
