@@ -1,0 +1,154 @@
+/*
+ * Uniqueness in bounded memory: keys are reduced to 64-bit fingerprints kept in a fixed-size
+ * open-addressing table. Two different keys share a fingerprint with probability about n²/2^65 for n keys
+ * (3·10⁻⁶ for ten million keys); such a collision would be reported as a false duplicate, never hide a real
+ * one. Integer keys are their own fingerprint, so they cannot collide.
+ */
+
+/** Bytes per slot: fingerprint high and low words, and the row where the key was first seen (0 = empty). */
+const SLOT_BYTES = 12;
+const MAX_LOAD = 0.75;
+
+const rotl = (x: number, r: number): number => (x << r) | (x >>> (32 - r));
+
+// Two independent 32-bit hash streams over the same 32-bit words: a MurmurHash3 round and an xxHash32 round.
+const mixA = (h: number, k: number): number => {
+  const k1 = Math.imul(rotl(Math.imul(k, 0xcc9e2d51), 15), 0x1b873593);
+  return (Math.imul(rotl(h ^ k1, 13), 5) + 0xe6546b64) | 0;
+};
+
+const mixB = (h: number, k: number): number =>
+  Math.imul(rotl((h + Math.imul(k, 0x85ebca77)) | 0, 13), 0x9e3779b1);
+
+const finalA = (x: number): number => {
+  let h = x;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+};
+
+const finalB = (x: number): number => {
+  let h = x;
+  h = Math.imul(h ^ (h >>> 15), 0x85ebca77);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae3d);
+  return (h ^ (h >>> 16)) >>> 0;
+};
+
+/**
+ * Writes a safe integer itself as its fingerprint: magnitude in 53 bits plus a sign bit, so integer keys are
+ * exact (no collisions) and `01` equals `1`.
+ */
+export const integerFingerprint = (value: number, out: Uint32Array, at: number): void => {
+  const magnitude = Math.abs(value);
+  out[at] = ((magnitude / 4294967296) | (value < 0 ? 0x80000000 : 0)) >>> 0;
+  out[at + 1] = magnitude >>> 0;
+};
+
+/** Writes the 64-bit fingerprint of `buf[start, end)` to `out[at]` (high) and `out[at + 1]` (low). */
+export const fingerprint = (
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint32Array,
+  at: number,
+): void => {
+  const length = end - start;
+  let a = 0x9747b28c ^ length;
+  let b = (0x165667b1 + length) | 0;
+  let i = start;
+  for (const last = end - 3; i < last; i += 4) {
+    const k =
+      (buf[i] as number) |
+      ((buf[i + 1] as number) << 8) |
+      ((buf[i + 2] as number) << 16) |
+      ((buf[i + 3] as number) << 24);
+    a = mixA(a, k);
+    b = mixB(b, k);
+  }
+  let tail = 0;
+  for (let shift = 0; i < end; i++, shift += 8) tail |= (buf[i] as number) << shift;
+  out[at] = finalA(mixA(a, tail));
+  out[at + 1] = finalB(mixB(b, tail));
+};
+
+/**
+ * Fingerprint of a tuple of fingerprints (a composite key), read from `parts` at the word offsets `2 * index`
+ * for each index in `order`; the result goes to `out[0]` and `out[1]`.
+ */
+export const combineFingerprints = (parts: Uint32Array, order: readonly number[], out: Uint32Array): void => {
+  let a = 0x2545f491 ^ order.length;
+  let b = 0x4f1bbcdd;
+  for (const index of order) {
+    const hi = parts[2 * index] as number;
+    const lo = parts[2 * index + 1] as number;
+    a = mixA(mixA(a, hi), lo);
+    b = mixB(mixB(b, hi), lo);
+  }
+  out[0] = finalA(a);
+  out[1] = finalB(b);
+};
+
+/**
+ * A set of 64-bit fingerprints with the row where each was first seen, in one typed array allocated up front
+ * (zero pages cost no resident memory until touched). Linear probing; it refuses new keys past 75 % load.
+ *
+ * For `integerFingerprint`s the slot is the integer modulo the capacity instead of a hash: ids that grow one
+ * by one then fill neighbouring slots, and the table is walked almost sequentially instead of with a cache
+ * and TLB miss per key.
+ */
+export class UniqueKeySet {
+  readonly capacity: number;
+  /** How many keys fit before the set is full. */
+  readonly limit: number;
+  size = 0;
+  private readonly slots: Uint32Array;
+  private readonly scale: number;
+  private readonly integers: boolean;
+
+  constructor(budgetBytes: number, integers = false) {
+    this.integers = integers;
+    this.capacity = Math.max(2, Math.floor(budgetBytes / SLOT_BYTES));
+    this.limit = Math.max(1, Math.floor(this.capacity * MAX_LOAD));
+    this.slots = new Uint32Array(this.capacity * 3);
+    this.scale = this.capacity / 4294967296;
+  }
+
+  get full(): boolean {
+    return this.size >= this.limit;
+  }
+
+  /**
+   * Adds a fingerprint (`hi`, `lo` unsigned) first seen on `row` (≥ 1). Returns the row where it was seen
+   * before, 0 when it is new and was added, -1 when it is new but the set is full.
+   */
+  add(hi: number, lo: number, row: number): number {
+    const slots = this.slots;
+    const capacity = this.capacity;
+    // Hashes: the high bits pick the slot (multiply-shift), so any capacity works, not only powers of two.
+    let slot: number;
+    if (this.integers) {
+      // The magnitude modulo the capacity, without `%` on doubles (a slow library call in V8).
+      const magnitude = (hi & 0x7fffffff) * 4294967296 + lo;
+      slot = magnitude - Math.floor(magnitude / capacity) * capacity;
+      if (slot < 0) slot += capacity;
+      else if (slot >= capacity) slot -= capacity;
+    } else {
+      slot = Math.min(capacity - 1, Math.floor(hi * this.scale));
+    }
+    for (;;) {
+      const at = slot * 3;
+      const seen = slots[at + 2] as number;
+      if (seen === 0) {
+        if (this.size >= this.limit) return -1;
+        slots[at] = hi;
+        slots[at + 1] = lo;
+        slots[at + 2] = row;
+        this.size++;
+        return 0;
+      }
+      if (slots[at] === hi && slots[at + 1] === lo) return seen;
+      slot++;
+      if (slot === capacity) slot = 0;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { compileBytePattern } from '../../../functions/core/csv/byte-pattern';
+
+const PATTERNS = [
+  '^C-[0-9]{6}$',
+  '^[A-Z]{2}$',
+  '^\\d+$',
+  '\\d',
+  '^a*b?c+$',
+  'ab*c',
+  '^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,}$',
+  '^[^@]+@[^@]+$',
+  'x{2,3}y',
+  '^.{3,5}$',
+  '^[\\w-]+$',
+  '[^abc]',
+  '^\\s*$',
+  '^$',
+  '',
+  'a$',
+  '^a',
+  '\\$',
+  '^\\\\$',
+  '^[^]$',
+  '^[a\\-z]+$',
+  '^\\D\\W\\S$',
+  'a{0}b',
+  '^a{2,}$',
+  'a.c',
+  '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+  'a??b',
+  'a+?',
+  '^[\\d.]+$',
+  '^\\t$',
+];
+
+/** A deterministic PRNG (mulberry32). */
+const prng = (seed: number) => {
+  let state = seed >>> 0;
+  return (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+describe('compileBytePattern', () => {
+  it.each(PATTERNS)('%s answers like RegExp.prototype.test', (source) => {
+    const matcher = compileBytePattern(source);
+    expect(matcher).not.toBeNull();
+    const regexp = new RegExp(source, 'u');
+    const random = prng(source.length + 1);
+    const alphabet = 'abcxyzABCZ0129-_.@ $\\]\t\n\r';
+    const wrong: string[] = [];
+    for (let k = 0; k < 3000; k++) {
+      let text = '';
+      const length = Math.floor(random() * 12);
+      for (let j = 0; j < length; j++) text += alphabet[Math.floor(random() * alphabet.length)];
+      if (k % 5 === 0) text = `C-${String(Math.floor(random() * 1e7)).slice(0, 5 + (k % 3))}`;
+      if (k % 7 === 0) text = `ab.c${k % 2 ? '@' : ''}x.yz${k % 3 ? '' : '@'}`;
+      const buf = Buffer.from(text);
+      if (matcher?.(buf, 0, buf.length) !== regexp.test(text)) wrong.push(text);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('leaves non-ASCII values to the RegExp', () => {
+    const matcher = compileBytePattern('^.{2}$');
+    const buf = Buffer.from('ʤʤ');
+    expect(matcher?.(buf, 0, buf.length)).toBeUndefined();
+  });
+
+  it('does not compile what it cannot match exactly', () => {
+    for (const source of [
+      '^(a|b)$',
+      'a|b',
+      '\\bword',
+      '(?=a)',
+      '\\1',
+      '\\u0041',
+      'é',
+      '\\p{L}',
+      '[[:alpha:]]',
+      'a**',
+    ]) {
+      expect(compileBytePattern(source), source).toBeNull();
+    }
+  });
+});

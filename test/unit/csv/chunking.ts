@@ -1,0 +1,149 @@
+import { expect } from 'vitest';
+import {
+  type Column,
+  type CsvDialect,
+  DEFAULT_CSV_DIALECT,
+} from '../../../functions/core/contracts/data-contract';
+import { type CsvRecord, readCsvRecords } from '../../../functions/core/csv/csv-tokenizer';
+import {
+  type CsvValidationOptions,
+  type CsvValidationResult,
+  CsvValidationResultSchema,
+  validateCsv,
+} from '../../../functions/core/csv/validate-csv';
+
+/** The corpus shared by the projects (csv-spectrum, csvlint, …). */
+export const corpus = (path: string): URL =>
+  new URL(`../../../../shared/reference/corpus/${path}`, import.meta.url);
+
+export const bytesOf = (input: string | Uint8Array): Uint8Array =>
+  typeof input === 'string' ? new TextEncoder().encode(input) : input;
+
+/** A deterministic PRNG (mulberry32), so that "random" chunk sizes are the same on every run. */
+const prng = (seed: number) => {
+  let state = seed >>> 0;
+  return (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+export interface Chunking {
+  name: string;
+  sizes: (length: number) => number[];
+}
+
+const fixed = (size: number): Chunking => ({
+  name: `${size}-byte chunks`,
+  sizes: (length) => Array.from({ length: Math.ceil(length / size) }, () => size),
+});
+
+const random = (seed: number, max: number): Chunking => ({
+  name: `random chunks (seed ${seed}, up to ${max})`,
+  sizes: (length) => {
+    const next = prng(seed);
+    const sizes: number[] = [];
+    for (let total = 0; total < length; ) {
+      const size = 1 + Math.floor(next() * max);
+      sizes.push(size);
+      total += size;
+    }
+    return sizes;
+  },
+});
+
+/** Every way the tests cut their inputs: whole, 1 byte at a time, small odd sizes and random sizes. */
+export const CHUNKINGS: Chunking[] = [
+  { name: 'one chunk', sizes: (length) => [length] },
+  fixed(1),
+  fixed(2),
+  fixed(3),
+  fixed(7),
+  random(1, 16),
+  random(2, 64),
+];
+
+/** Larger inputs: cutting them into bytes would only make the tests slow. */
+export const BIG_CHUNKINGS: Chunking[] = [
+  { name: 'one chunk', sizes: (length) => [length] },
+  fixed(65_536),
+  fixed(16_381),
+  random(3, 100_000),
+];
+
+/** The input as an async stream of chunks, each a fresh copy (as a network stream would deliver them). */
+export async function* chunked(input: string | Uint8Array, chunking: Chunking = CHUNKINGS[0] as Chunking) {
+  const bytes = bytesOf(input);
+  let at = 0;
+  for (const size of chunking.sizes(bytes.length)) {
+    if (at >= bytes.length) break;
+    yield bytes.slice(at, at + size);
+    at += size;
+  }
+}
+
+export const column = (
+  name: string,
+  logicalType: Column['logicalType'] = 'string',
+  extra: Partial<Column> = {},
+): Column => ({
+  name,
+  logicalType,
+  required: false,
+  unique: false,
+  primaryKey: false,
+  ...extra,
+});
+
+export const dialect = (overrides: Partial<CsvDialect> = {}): CsvDialect => ({
+  ...DEFAULT_CSV_DIALECT,
+  ...overrides,
+});
+
+/**
+ * Validates the input under every chunking, checks that all results are identical (and match the result
+ * schema), and returns that result.
+ */
+export const validateEverywhere = async (
+  input: string | Uint8Array,
+  columns: Column[],
+  options: CsvValidationOptions & { dialect?: Partial<CsvDialect>; chunkings?: Chunking[] } = {},
+): Promise<CsvValidationResult> => {
+  const { dialect: dialectOverrides, chunkings = CHUNKINGS, ...validationOptions } = options;
+  const spec = { columns, dialect: dialect(dialectOverrides) };
+  let first: CsvValidationResult | undefined;
+  for (const chunking of chunkings) {
+    const result = await validateCsv(chunked(input, chunking), spec, validationOptions);
+    if (first === undefined) {
+      expect(CsvValidationResultSchema.safeParse(result).success).toBe(true);
+      first = result;
+    } else {
+      expect(result, chunking.name).toEqual(first);
+    }
+  }
+  return first as CsvValidationResult;
+};
+
+/** The records of the input under every chunking (checked identical). */
+export const recordsEverywhere = async (
+  input: string | Uint8Array,
+  dialectOverrides: Partial<CsvDialect> = {},
+  chunkings: Chunking[] = CHUNKINGS,
+): Promise<CsvRecord[]> => {
+  let first: CsvRecord[] | undefined;
+  for (const chunking of chunkings) {
+    const records: CsvRecord[] = [];
+    for await (const record of readCsvRecords(chunked(input, chunking), dialect(dialectOverrides)))
+      records.push(record);
+    if (first === undefined) first = records;
+    else expect(records, chunking.name).toEqual(first);
+  }
+  return first as CsvRecord[];
+};
+
+/** The rules of the listed errors, with their rows and columns, for compact assertions. */
+export const brief = (result: CsvValidationResult) =>
+  result.errors.map((error) => ({ row: error.row, column: error.column, rule: error.rule }));

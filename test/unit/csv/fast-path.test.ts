@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import type { Column } from '../../../functions/core/contracts/data-contract';
+import { validateCsv } from '../../../functions/core/csv/validate-csv';
+import { CHUNKINGS, type Chunking, chunked, column, dialect, validateEverywhere } from './chunking';
+
+/*
+ * The validator reads most records through a fast path (fast-record.ts) and the rest field by field. A
+ * record cut by a chunk boundary always takes the slow path, so validating the same bytes whole and in
+ * 1-byte chunks compares the two paths on every record: random files full of defects must give identical
+ * results.
+ */
+
+const COLUMNS: Column[] = [
+  column('id', 'integer', { required: true, primaryKey: true, primaryKeyPosition: 1 }),
+  column('code', 'string', { required: true, pattern: '^C-[0-9]{3}$' }),
+  column('amount', 'number', { minimum: 0, exclusiveMaximum: 1000 }),
+  column('qty', 'integer', { minimum: 1, maximum: 50 }),
+  column('status', 'string', { allowedValues: ['new', 'paid', 'void'] }),
+  column('at', 'timestamp', { minimum: '2020-01-01T00:00:00Z' }),
+  column('day', 'date', { format: 'yyyy-MM-dd' }),
+  column('ok', 'boolean'),
+  column('email', 'string', { unique: true, maxLength: 12 }),
+  column('note', 'string', { maxLength: 20 }),
+];
+
+const prng = (seed: number) => {
+  let state = seed >>> 0;
+  return (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+const GOOD: string[][] = [
+  ['1', '42', '+7', '007'],
+  ['C-123', 'C-999', '"C-001"'],
+  ['0', '12.5', '999.99', '1e2', '"3.25"'],
+  ['1', '50', '25'],
+  ['new', 'paid', 'void', '"paid"'],
+  ['2024-05-06T10:00:00Z', '2021-01-01 00:00:00', '2024-05-06T10:00:00.5+02:00'],
+  ['2024-02-29', '2023-12-31'],
+  ['true', 'FALSE', '1', '0'],
+  ['a@x.io', 'b@y.io', 'ʤ@z.io'],
+  ['plain', '"with, comma"', '"say ""hi"""', '"two\nlines"', '"crlf\r\ninside"', 'émoji 😀', ''],
+];
+
+const BAD: string[][] = [
+  ['x', '1.5', '', '9007199254740993'],
+  ['C-12', 'c-123', '', 'C-1234'],
+  ['-1', '1000', 'abc', '1e999'],
+  ['0', '51', '2.5'],
+  ['NEW', 'lost'],
+  ['2019-12-31T23:59:59Z', '2024-02-30T00:00:00', '2024-05-06'],
+  ['2023-02-29', '2024/01/01'],
+  ['yes', '2'],
+  ['a-very-long-email@x.io'],
+  ['"quote ""inside"" but far too long to fit"', 'way too long for twenty chars'],
+];
+
+const pick = <T>(random: () => number, items: readonly T[]): T =>
+  items[Math.floor(random() * items.length)] as T;
+
+/** With `badBytes`, a few rows get a NUL or a Latin-1 byte (the fast path skips any chunk holding one). */
+const randomCsv = (seed: number, rows: number, badBytes = false): Uint8Array => {
+  const random = prng(seed);
+  const eol = random() < 0.5 ? '\n' : '\r\n';
+  const lines: (string | Uint8Array)[] = [`${COLUMNS.map((c) => c.name).join(',')}${eol}`];
+  for (let r = 0; r < rows; r++) {
+    const roll = random();
+    if (roll < 0.02) {
+      lines.push(eol);
+      continue;
+    }
+    const values = COLUMNS.map((_, c) => {
+      if (c === 0) return String(random() < 0.05 ? Math.floor(random() * r) + 1 : r + 1);
+      return random() < 0.03 ? pick(random, BAD[c] as string[]) : pick(random, GOOD[c] as string[]);
+    });
+    if (roll < 0.04) values.pop();
+    else if (roll < 0.06) values.push('extra');
+    else if (roll < 0.08) values[1] = 'C-1"23';
+    else if (roll < 0.1) values[4] = '"paid"x';
+    let line = `${values.join(',')}${random() < 0.9 ? eol : random() < 0.5 ? '\r' : '\n'}`;
+    if (badBytes && roll > 0.99) line = `${values.join(',')}\u0000${eol}`;
+    lines.push(
+      badBytes && roll > 0.985 && roll <= 0.99
+        ? Buffer.from(line.replace('plain', 'pl\xe4in'), 'latin1')
+        : line,
+    );
+  }
+  if (random() < 0.5)
+    lines.push('999999,C-000,1,1,new,2024-01-01T00:00:00Z,2024-01-01,true,z@z.io,"open quote');
+  return Buffer.concat(lines.map((line) => (typeof line === 'string' ? Buffer.from(line) : line)));
+};
+
+describe('fast path and slow path agree', () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('on a random file with defects (seed %i)', async (seed) => {
+    const csv = randomCsv(seed, 150, seed > 6);
+    const result = await validateEverywhere(csv, COLUMNS, { maxErrors: 10_000 });
+    expect(result.errorCount).toBeGreaterThan(0);
+    expect(result.errors).toHaveLength(result.errorCount);
+  });
+
+  it('on larger files cut into stream-sized chunks', async () => {
+    const csv = randomCsv(42, 1500, true);
+    const chunkings: Chunking[] = [
+      CHUNKINGS[0] as Chunking,
+      CHUNKINGS[1] as Chunking,
+      { name: '1000-byte chunks', sizes: (n) => Array(Math.ceil(n / 1000)).fill(1000) },
+    ];
+    const results = [];
+    for (const chunking of chunkings) {
+      results.push(
+        await validateCsv(
+          chunked(csv, chunking),
+          { columns: COLUMNS, dialect: dialect() },
+          { maxErrors: 100_000 },
+        ),
+      );
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+    expect(results[0]?.rows).toBeGreaterThan(1400);
+  });
+});

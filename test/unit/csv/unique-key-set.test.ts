@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import {
+  combineFingerprints,
+  fingerprint,
+  integerFingerprint,
+  UniqueKeySet,
+} from '../../../functions/core/csv/unique-key-set';
+
+const print = (text: string): [number, number] => {
+  const out = new Uint32Array(2);
+  const buf = Buffer.from(text);
+  fingerprint(buf, 0, buf.length, out, 0);
+  return [out[0] as number, out[1] as number];
+};
+
+describe('UniqueKeySet', () => {
+  it('remembers the row where each key was first seen', () => {
+    const set = new UniqueKeySet(1024);
+    expect(set.add(...print('a'), 2)).toBe(0);
+    expect(set.add(...print('b'), 3)).toBe(0);
+    expect(set.add(...print('a'), 4)).toBe(2);
+    expect(set.size).toBe(2);
+  });
+
+  it('refuses new keys once full but still finds the ones it holds', () => {
+    const set = new UniqueKeySet(100);
+    expect(set.capacity).toBe(8);
+    expect(set.limit).toBe(6);
+    for (let i = 0; i < 6; i++) expect(set.add(...print(`k${i}`), i + 1)).toBe(0);
+    expect(set.full).toBe(true);
+    expect(set.add(...print('new'), 9)).toBe(-1);
+    expect(set.add(...print('k3'), 10)).toBe(4);
+  });
+
+  it('keeps 200 000 distinct keys apart, hashed or as integers', () => {
+    const hashed = new UniqueKeySet(32 * 1024 * 1024);
+    const integers = new UniqueKeySet(32 * 1024 * 1024, true);
+    const out = new Uint32Array(2);
+    let clashes = 0;
+    for (let i = 1; i <= 200_000; i++) {
+      if (hashed.add(...print(String(i * 7919)), i) !== 0) clashes++;
+      integerFingerprint(i % 2 ? i * 1024 : -i, out, 0);
+      if (integers.add(out[0] as number, out[1] as number, i) !== 0) clashes++;
+    }
+    expect(clashes).toBe(0);
+  });
+
+  it('fingerprints tuples by position', () => {
+    const hashes = new Uint32Array(4);
+    const parts = (a: string, b: string) => {
+      hashes.set(print(a), 0);
+      hashes.set(print(b), 2);
+      const out = new Uint32Array(2);
+      combineFingerprints(hashes, [0, 1], out);
+      return [...out];
+    };
+    expect(parts('a', 'bc')).not.toEqual(parts('ab', 'c'));
+    expect(parts('x', 'y')).not.toEqual(parts('y', 'x'));
+    expect(parts('x', 'y')).toEqual(parts('x', 'y'));
+  });
+});
