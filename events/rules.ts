@@ -13,7 +13,7 @@ export interface RuleSpec {
   readonly description: string;
   readonly pattern: EventPattern;
   /** Handler module name under `functions/handlers/`. */
-  readonly handler: 'object-created';
+  readonly handler: 'contract-uploaded' | 'data-uploaded';
 }
 
 export interface RoutingConfig {
@@ -21,12 +21,32 @@ export interface RoutingConfig {
   readonly dataBuckets: readonly string[];
 }
 
-/** Every rule of the platform, built from the event contracts. */
+/** The contract file names of a product folder (`<product-id>/datacontract.yaml`). */
+export const CONTRACT_FILE_NAMES = ['datacontract.yaml', 'datacontract.yml', 'datacontract.json'] as const;
+
+/**
+ * Every rule of the platform, built from the event contracts. Contracts and data go to two functions, each
+ * bundling only what it needs (the YAML/ODCS parser, or the CSV validator). EventBridge cannot AND two
+ * conditions on one field, so the data rule also receives contract files; its use case ignores them.
+ */
 export const platformRules = (config: RoutingConfig): RuleSpec[] => [
   {
+    id: 'contract-uploaded-to-registrar',
+    description: 'Contracts written to data buckets go to the contract registrar',
+    handler: 'contract-uploaded',
+    pattern: {
+      source: [S3ObjectCreated.source],
+      'detail-type': [S3ObjectCreated.detailType],
+      detail: {
+        bucket: { name: [...config.dataBuckets] },
+        object: { key: CONTRACT_FILE_NAMES.map((name) => ({ suffix: `/${name}` })) },
+      },
+    },
+  },
+  {
     id: 'object-created-to-publisher',
-    description: 'New objects in data buckets (outside the quarantine prefix) go to the publisher',
-    handler: 'object-created',
+    description: 'New objects in data buckets (outside the quarantine prefix) go to the data publisher',
+    handler: 'data-uploaded',
     pattern: {
       source: [S3ObjectCreated.source],
       'detail-type': [S3ObjectCreated.detailType],

@@ -24,8 +24,13 @@ type Handler = (event: unknown, context: ReturnType<typeof localLambdaContext>) 
  * adapters from `makeHandler` with an environment pointing at the local servers.
  */
 const handlerFactories: Record<RuleSpec['handler'], (env: NodeJS.ProcessEnv) => Promise<Handler>> = {
-  'object-created': async (env) => {
-    const { makeHandler } = await import('../handlers/object-created');
+  'contract-uploaded': async (env) => {
+    const { makeHandler } = await import('../handlers/contract-uploaded');
+    const deps = buildPublishingDeps(env);
+    return makeHandler(() => deps);
+  },
+  'data-uploaded': async (env) => {
+    const { makeHandler } = await import('../handlers/data-uploaded');
     const deps = buildPublishingDeps(env);
     return makeHandler(() => deps);
   },

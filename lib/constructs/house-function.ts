@@ -8,19 +8,9 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct, IConstruct } from 'constructs';
 import { acknowledgeWildcardResources } from '../nag';
+import { LAMBDA_BUNDLE } from './lambda-bundle';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/**
- * Substitutions that hold inside Lambda only, each worth its bytes (measured by `npm run bench`):
- * - Lambda hands a function its role's credentials in environment variables, so the SDK's default chain (SSO,
- *   INI files, web identity, metadata service: ~110 KB with its nested clients) is replaced by `fromEnv`;
- * - `yaml` resolves to CommonJS for Node, which esbuild cannot tree-shake; its ESM build is the same code.
- */
-const LAMBDA_ONLY_ALIASES = {
-  '--alias:@aws-sdk/credential-provider-node': `${REPO_ROOT}functions/shared/lambda-credential-provider.ts`,
-  '--alias:yaml': `${REPO_ROOT}node_modules/yaml/browser/index.js`,
-};
 
 /** Log levels of the structured logger. */
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -108,18 +98,18 @@ export class HouseFunction extends NodejsFunction {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        // No keepNames (+5%): the platform's errors carry explicit `name`s and the SDK's set their own.
-        keepNames: false,
-        mainFields: ['module', 'main'],
+        target: LAMBDA_BUNDLE.target,
+        minify: LAMBDA_BUNDLE.minify,
+        sourceMap: LAMBDA_BUNDLE.sourceMap,
+        keepNames: LAMBDA_BUNDLE.keepNames,
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
         // The SDK v3 is bundled on purpose: a pinned, tree-shaken version instead of whatever the runtime ships.
         externalModules: [],
-        // ESM bundles have no `require`; some bundled CommonJS dependencies still call it.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        banner: LAMBDA_BUNDLE.banner,
         metafile: false,
-        esbuildArgs: LAMBDA_ONLY_ALIASES,
+        esbuildArgs: Object.fromEntries(
+          Object.entries(LAMBDA_BUNDLE.aliases).map(([name, path]) => [`--alias:${name}`, path]),
+        ),
       },
     });
     // cdk-nag findings of the house defaults, each acknowledged on the one resource it is about.

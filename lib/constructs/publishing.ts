@@ -40,17 +40,20 @@ export const toCdkEventPattern = (pattern: SpecPattern): EventPattern =>
   ) as EventPattern;
 
 /**
- * The publishing subsystem: new objects in the data bucket reach the `object-created` function, which registers
- * contracts, publishes CSV data files or moves bad files into quarantine.
+ * The publishing subsystem: contracts written to the data bucket reach the `contract-uploaded` function, which
+ * registers products; every other new object reaches the `data-uploaded` function, which publishes CSV data
+ * files or moves bad ones into quarantine.
  *
  * S3 sends EventBridge notifications only to the account's *default* bus, never to a custom one: a rule on the
  * default bus forwards the bucket's `Object Created` events to the platform bus, where the platform rules
- * (built from `events/rules.ts`, the same specs the local bus evaluates) route them to the function. Both
+ * (built from `events/rules.ts`, the same specs the local bus evaluates) route them to the functions. Both
  * hops have a dead-letter queue with an alarm.
  */
 export class Publishing extends Construct {
-  /** The `object-created` function. */
-  public readonly objectCreatedFunction: HouseFunction;
+  /** The `contract-uploaded` function: registers and updates products from their contracts. */
+  public readonly contractFunction: HouseFunction;
+  /** The `data-uploaded` function: publishes or quarantines data files, refuses what is not one. */
+  public readonly dataFunction: HouseFunction;
   /** Platform-bus rules, one per rule spec, by spec id. */
   public readonly rules: Readonly<Record<string, Rule>>;
   /** Default-bus rule forwarding the data bucket's S3 events to the platform bus. */
@@ -68,28 +71,46 @@ export class Publishing extends Construct {
     super(scope, id);
     const { stage, bus, dataBucket, table } = props;
 
-    this.objectCreatedFunction = new HouseFunction(this, 'ObjectCreated', {
-      handler: 'object-created',
-      description: 'Registers contracts and publishes or quarantines data files uploaded to data buckets',
-      environment: { DATA_BUCKETS: [dataBucket.bucketName].join(',') },
-    })
-      .bindTable(table, 'RW', 'TABLE_NAME')
-      .bindBus(bus, 'EVENT_BUS_NAME');
-    this.grantObjectAccess(dataBucket);
+    const bind = (fn: HouseFunction) =>
+      fn
+        .bindTable(table, 'RW', 'TABLE_NAME')
+        .bindBus(bus, 'EVENT_BUS_NAME')
+        .addEnvironment('DATA_BUCKETS', [dataBucket.bucketName].join(','));
+    this.contractFunction = new HouseFunction(this, 'ContractUploaded', {
+      handler: 'contract-uploaded',
+      description: 'Registers or updates data products from the contracts uploaded to data buckets',
+      // Contracts are at most 1 MiB of YAML: a small function answers fast and costs little.
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+    });
+    this.dataFunction = new HouseFunction(this, 'DataUploaded', {
+      handler: 'data-uploaded',
+      description: 'Validates data files uploaded to data buckets, then publishes or quarantines them',
+      // Streaming validation runs at ~100 MB/s on one vCPU; five minutes cover files of tens of gigabytes.
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+    });
+    bind(this.contractFunction);
+    bind(this.dataFunction);
+    this.grantRead(this.contractFunction, dataBucket);
+    this.grantRead(this.dataFunction, dataBucket);
+    this.grantQuarantine(this.dataFunction, dataBucket);
 
     this.deadLetterQueue = this.deadLetterQueueFor('DeadLetterQueue');
-    // The rule's dead-letter queue only catches events EventBridge could not hand to Lambda. Once Lambda has
-    // accepted an event, a failing handler is retried by Lambda's own async invocation and then sent to the
-    // function's on-failure destination — the same queue, so no event is ever dropped silently.
-    this.objectCreatedFunction.configureAsyncInvoke({
-      retryAttempts: 2,
-      maxEventAge: Duration.hours(6),
-      onFailure: new SqsDestination(this.deadLetterQueue),
-    });
-    const handlers = { 'object-created': this.objectCreatedFunction } satisfies Record<
-      RuleSpec['handler'],
-      HouseFunction
-    >;
+    const handlers = {
+      'contract-uploaded': this.contractFunction,
+      'data-uploaded': this.dataFunction,
+    } satisfies Record<RuleSpec['handler'], HouseFunction>;
+    for (const fn of Object.values(handlers)) {
+      // The rule's dead-letter queue only catches events EventBridge could not hand to Lambda. Once Lambda has
+      // accepted an event, a failing handler is retried by Lambda's own async invocation and then sent to the
+      // function's on-failure destination — the same queue, so no event is ever dropped silently.
+      fn.configureAsyncInvoke({
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(6),
+        onFailure: new SqsDestination(this.deadLetterQueue),
+      });
+    }
     const rules: Record<string, Rule> = {};
     for (const spec of platformRules({ dataBuckets: [dataBucket.bucketName] })) {
       rules[spec.id] = new Rule(this, spec.id, {
@@ -126,7 +147,7 @@ export class Publishing extends Construct {
     this.deadLetterAlarm = this.notEmptyAlarm('DeadLetterAlarm', this.deadLetterQueue, {
       alarmName: `data-mesh-${stage}-publishing-dlq-not-empty`,
       description: [
-        'Object Created events could not be delivered to the object-created function (8 retries or 2 hours),',
+        'Object Created events could not be delivered to a publishing function (8 retries or 2 hours),',
         'or the function failed on them three times, and are parked in the publishing dead-letter queue.',
         `Runbook: 1) ${readMessage} (or, for function failures, responsePayload.errorMessage of the Lambda`,
         "destination record), and the function's log group shows handler errors; 2) fix the cause;",
@@ -150,27 +171,11 @@ export class Publishing extends Construct {
     });
   }
 
-  /**
-   * Object permissions of the function, scoped to what publishing does. Reading covers any key (and version).
-   * Quarantining a file is copy-then-delete: the copy writes under the quarantine prefix only, but the delete
-   * removes the *original*, which can be any key, so delete is granted on `bucket/*` while put stays under
-   * `_quarantine/*`. The bucket is versioned and events carry a version id, so deleting exactly the bad
-   * upload needs `s3:DeleteObjectVersion` too. `s3:ListBucket` makes a missing key a 404 (handled as "gone")
-   * rather than a 403.
-   */
-  private grantObjectAccess(bucket: IBucket) {
-    const fn = this.objectCreatedFunction;
+  /** Reading any object (and version) of the data bucket; `s3:ListBucket` makes a missing key a 404, not a 403. */
+  private grantRead(fn: HouseFunction, bucket: IBucket) {
     const anyObject = bucket.arnForObjects('*');
-    const quarantined = bucket.arnForObjects(`${QUARANTINE_PREFIX}*`);
     fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject*'], resources: [anyObject] }));
-    // A copy carries the source's tags over, which is a tagging write on the destination.
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: [quarantined] }),
-    );
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'], resources: [anyObject] }),
-    );
     Validations.of(fn.defaultPolicy).acknowledge({
       id: 'AwsSolutions-IAM5[Action::s3:GetObject*]',
       reason:
@@ -180,8 +185,28 @@ export class Publishing extends Construct {
     acknowledgeWildcardResources(
       fn.defaultPolicy,
       [anyObject],
-      'Object keys are chosen by producers, so reading an upload and deleting the original when it is ' +
-        'quarantined applies to any key of the data bucket.',
+      'Object keys are chosen by producers, so reading an upload (and deleting the original when it is ' +
+        'quarantined) applies to any key of the data bucket.',
+    );
+  }
+
+  /**
+   * Quarantining a file is copy-then-delete: the copy writes under the quarantine prefix only, but the delete
+   * removes the *original*, which can be any key, so delete is granted on `bucket/*` while put stays under
+   * `_quarantine/*`. The bucket is versioned and events carry a version id, so deleting exactly the bad
+   * upload needs `s3:DeleteObjectVersion` too.
+   */
+  private grantQuarantine(fn: HouseFunction, bucket: IBucket) {
+    const quarantined = bucket.arnForObjects(`${QUARANTINE_PREFIX}*`);
+    // A copy carries the source's tags over, which is a tagging write on the destination.
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: [quarantined] }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [bucket.arnForObjects('*')],
+      }),
     );
     acknowledgeWildcardResources(
       fn.defaultPolicy,

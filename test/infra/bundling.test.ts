@@ -6,8 +6,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app';
 
-describe('Bundling: object-created', () => {
-  it('bundles the handler with the local esbuild into a loadable ESM asset with a source map', () => {
+describe('Bundling: the publishing functions', () => {
+  it('bundles each handler with the local esbuild into a loadable ESM asset with a source map', () => {
     // Prepare: the real app, bundling on (no bundling-stacks context).
     const { app, processing } = buildApp({
       stage: 'test',
@@ -18,27 +18,32 @@ describe('Bundling: object-created', () => {
     const assembly = app.synth();
 
     // Assess: the function's code is the staged asset `asset.<hash>/` holding index.mjs and its map.
-    const [fn] = Object.values(Template.fromStack(processing).findResources('AWS::Lambda::Function')) as [
-      { Properties: { Code: { S3Key: string } } },
-    ];
-    const assetDir = join(assembly.directory, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
-    const bundle = join(assetDir, 'index.mjs');
-    expect(existsSync(bundle)).toBe(true);
-    expect(existsSync(`${bundle}.map`)).toBe(true);
-    const code = readFileSync(bundle, 'utf8');
-    expect(code.startsWith("import { createRequire } from 'module';")).toBe(true);
-    // The SDK v3 is inside the bundle, not expected from the runtime.
-    expect(code).toContain('@aws-sdk/client-s3');
-    // The ESM bundle loads in Node (no missing `require`, no unresolved import) and exports the handler.
-    const exported = execFileSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `const m = await import(${JSON.stringify(bundle)}); console.log(typeof m.handler);`,
-      ],
-      { encoding: 'utf8' },
-    );
-    expect(exported.trim()).toBe('function');
+    const functions = Object.values(
+      Template.fromStack(processing).findResources('AWS::Lambda::Function'),
+    ) as {
+      Properties: { Code: { S3Key: string } };
+    }[];
+    expect(functions).toHaveLength(2);
+    for (const fn of functions) {
+      const assetDir = join(assembly.directory, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+      const bundle = join(assetDir, 'index.mjs');
+      expect(existsSync(bundle)).toBe(true);
+      expect(existsSync(`${bundle}.map`)).toBe(true);
+      const code = readFileSync(bundle, 'utf8');
+      expect(code.startsWith("import { createRequire } from 'module';")).toBe(true);
+      // The SDK v3 is inside the bundle, not expected from the runtime.
+      expect(code).toContain('@aws-sdk/client-s3');
+      // The ESM bundle loads in Node (no missing `require`, no unresolved import) and exports the handler.
+      const exported = execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(bundle)}); console.log(typeof m.handler);`,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(exported.trim()).toBe('function');
+    }
   });
 });

@@ -9,7 +9,7 @@ import { SKIP_BUNDLING } from './synth-app';
 
 const setup = (props: Partial<HouseFunctionProps> = {}) => {
   const stack = new Stack(new App({ context: SKIP_BUNDLING }), 'Test');
-  const fn = new HouseFunction(stack, 'Fn', { handler: 'object-created', ...props });
+  const fn = new HouseFunction(stack, 'Fn', { handler: 'data-uploaded', ...props });
   return { stack, fn };
 };
 
@@ -41,7 +41,7 @@ describe('Class: HouseFunction', () => {
   it('sets source maps and logging defaults, and lets each be overridden', () => {
     expect(variables(Template.fromStack(setup().stack))).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
-      SERVICE_NAME: 'object-created',
+      SERVICE_NAME: 'data-uploaded',
       LOG_LEVEL: 'INFO',
     });
     const custom = setup({

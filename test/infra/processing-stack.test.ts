@@ -11,7 +11,7 @@ describe('Stack: ProcessingStack', () => {
   let built: SynthesizedApp;
   /** How the processing template refers to stateful resources (cross-stack references). */
   let ref: { bucketName: unknown; bucketArn: unknown; busName: unknown; busArn: unknown; tableName: unknown };
-  let fn: { logicalId: string } & Resource;
+  let fns: Record<'contract' | 'data', { logicalId: string } & Resource>;
 
   beforeAll(() => {
     built = synthApp({ stage: 'test' });
@@ -23,7 +23,15 @@ describe('Stack: ProcessingStack', () => {
       busArn: rendered(processing, stateful.bus.eventBusArn),
       tableName: rendered(processing, stateful.table.tableName),
     };
-    fn = onlyResource(built.processingTemplate, 'AWS::Lambda::Function');
+    const byPrefix = (prefix: string) => {
+      const found = Object.entries(built.processingTemplate.findResources('AWS::Lambda::Function')).filter(
+        ([id]) => id.startsWith(prefix),
+      ) as [string, Resource][];
+      expect(found).toHaveLength(1);
+      const [[logicalId, resource]] = found as [[string, Resource]];
+      return { logicalId, ...resource };
+    };
+    fns = { contract: byPrefix('PublishingContractUploaded'), data: byPrefix('PublishingDataUploaded') };
   });
 
   const rulesOnPlatformBus = () =>
@@ -38,22 +46,25 @@ describe('Stack: ProcessingStack', () => {
     expect(JSON.stringify(built.processingTemplate.toJSON())).not.toContain('Fn::ImportValue');
   });
 
-  describe('object-created function', () => {
-    it('runs the house defaults: Node.js 22 on arm64, 1 GiB, 60 s, tracing', () => {
-      expect(fn.Properties).toMatchObject({
+  describe.each([
+    { name: 'contract' as const, handler: 'contract-uploaded', memory: 512, timeout: 30 },
+    { name: 'data' as const, handler: 'data-uploaded', memory: 1024, timeout: 300 },
+  ])('$handler function', ({ name, handler, memory, timeout }) => {
+    it('runs the house defaults: Node.js 22 on arm64, tracing, sized for its work', () => {
+      expect(fns[name].Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
-        MemorySize: 1024,
-        Timeout: 60,
+        MemorySize: memory,
+        Timeout: timeout,
         TracingConfig: { Mode: 'Active' },
       });
     });
 
     it('gets its configuration from the environment', () => {
-      expect((fn.Properties.Environment as { Variables: unknown }).Variables).toEqual({
+      expect((fns[name].Properties.Environment as { Variables: unknown }).Variables).toEqual({
         NODE_OPTIONS: '--enable-source-maps',
-        SERVICE_NAME: 'object-created',
+        SERVICE_NAME: handler,
         LOG_LEVEL: 'INFO',
         DATA_BUCKETS: ref.bucketName,
         TABLE_NAME: ref.tableName,
@@ -62,44 +73,86 @@ describe('Stack: ProcessingStack', () => {
     });
 
     it('logs to its own log group, kept one month and deleted with the stack', () => {
-      const logGroup = onlyResource(built.processingTemplate, 'AWS::Logs::LogGroup');
-      expect(logGroup.Properties.RetentionInDays).toBe(30);
-      expect(logGroup.DeletionPolicy).toBe('Delete');
-      expect(fn.Properties.LoggingConfig).toEqual({ LogGroup: { Ref: logGroup.logicalId } });
+      const { LogGroup } = fns[name].Properties.LoggingConfig as { LogGroup: { Ref: string } };
+      const logGroup = built.processingTemplate.toJSON().Resources[LogGroup.Ref];
+      expect(logGroup).toMatchObject({
+        Type: 'AWS::Logs::LogGroup',
+        DeletionPolicy: 'Delete',
+        Properties: { RetentionInDays: 30 },
+      });
     });
 
-    it('reads any object, writes only under the quarantine prefix, deletes originals', () => {
-      const policy = onlyResource(built.processingTemplate, 'AWS::IAM::Policy', {
-        Properties: { Roles: [{ Ref: (fn.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0] }] },
-      });
-      const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
-        .Statement;
-      const s3 = statements.filter((s) => JSON.stringify(s.Action).includes('s3:'));
-      const objects = (suffix: string) => ({ 'Fn::Join': ['', [ref.bucketArn, suffix]] });
-      expect(s3).toEqual(
-        expect.arrayContaining([
-          { Effect: 'Allow', Action: 's3:ListBucket', Resource: ref.bucketArn },
-          {
-            Effect: 'Allow',
-            Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject*'],
-            Resource: objects('/*'),
+    it('is the target of its rule, retried 8 times for up to 2 hours, then parked in the encrypted DLQ', () => {
+      const targets = rulesOnPlatformBus().flatMap(([, rule]) => rule.Properties.Targets as Target[]);
+      expect(targets).toContainEqual(
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [fns[name].logicalId, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 },
+          DeadLetterConfig: {
+            Arn: { 'Fn::GetAtt': [expect.stringMatching(/^PublishingDeadLetterQueue/), 'Arn'] },
           },
-          {
-            Effect: 'Allow',
-            Action: ['s3:PutObject', 's3:PutObjectTagging'],
-            Resource: objects('/_quarantine/*'),
-          },
-        ]),
-      );
-      expect(s3).toHaveLength(3);
-      // Table read/write and PutEvents on the platform bus come from bindTable/bindBus.
-      expect(statements).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({ Action: expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query']) }),
-          { Effect: 'Allow', Action: 'events:PutEvents', Resource: ref.busArn },
-        ]),
+        }),
       );
     });
+
+    it('sends events it keeps failing on (after 2 Lambda retries) to the same DLQ', () => {
+      built.processingTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: fns[name].logicalId },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: {
+          OnFailure: {
+            Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PublishingDeadLetterQueue'), 'Arn'] },
+          },
+        },
+      });
+    });
+  });
+
+  const s3StatementsOf = (name: 'contract' | 'data') => {
+    const policy = onlyResource(built.processingTemplate, 'AWS::IAM::Policy', {
+      Properties: {
+        Roles: [{ Ref: (fns[name].Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0] }],
+      },
+    });
+    const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+      .Statement;
+    return { statements, s3: statements.filter((s) => JSON.stringify(s.Action).includes('s3:')) };
+  };
+  const objects = (suffix: string) => ({ 'Fn::Join': ['', [ref.bucketArn, suffix]] });
+
+  it('lets the contract function only read objects', () => {
+    const { s3 } = s3StatementsOf('contract');
+    expect(s3).toEqual([
+      { Effect: 'Allow', Action: 's3:ListBucket', Resource: ref.bucketArn },
+      { Effect: 'Allow', Action: 's3:GetObject*', Resource: objects('/*') },
+    ]);
+  });
+
+  it('lets the data function read any object, write only under the quarantine prefix, delete originals', () => {
+    const { s3, statements } = s3StatementsOf('data');
+    expect(s3).toEqual(
+      expect.arrayContaining([
+        { Effect: 'Allow', Action: 's3:ListBucket', Resource: ref.bucketArn },
+        {
+          Effect: 'Allow',
+          Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject*'],
+          Resource: objects('/*'),
+        },
+        {
+          Effect: 'Allow',
+          Action: ['s3:PutObject', 's3:PutObjectTagging'],
+          Resource: objects('/_quarantine/*'),
+        },
+      ]),
+    );
+    expect(s3).toHaveLength(3);
+    // Table read/write and PutEvents on the platform bus come from bindTable/bindBus.
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query']) }),
+        { Effect: 'Allow', Action: 'events:PutEvents', Resource: ref.busArn },
+      ]),
+    );
   });
 
   describe('platform rules', () => {
@@ -111,44 +164,22 @@ describe('Stack: ProcessingStack', () => {
       expect(Object.keys(built.processing.publishing.rules).sort()).toEqual(specs.map((s) => s.id).sort());
     });
 
-    it('uses the spec pattern unchanged (same JSON, same key order), with the data bucket name', () => {
+    it('uses each spec pattern unchanged (same JSON, same key order), with the data bucket name', () => {
       for (const spec of platformRules({ dataBuckets: [built.stateful.dataBucket.bucketName] })) {
         const expected = rendered(built.processing, spec.pattern);
         const [, rule] =
           rulesOnPlatformBus().find(([, r]) => r.Properties.Description === spec.description) ?? [];
         expect(rule?.Properties.EventPattern).toEqual(expected);
         expect(JSON.stringify(rule?.Properties.EventPattern)).toBe(JSON.stringify(expected));
-        built.processingTemplate.hasResourceProperties('AWS::Events::Rule', {
-          EventPattern: {
-            'detail-type': ['Object Created'],
-            detail: {
-              bucket: { name: [ref.bucketName] },
-              object: { key: [{ 'anything-but': { prefix: '_quarantine/' } }] },
-            },
-          },
-        });
       }
-    });
-
-    it('retries the function 8 times for up to 2 hours, then parks the event in an encrypted DLQ', () => {
-      const [[, rule]] = rulesOnPlatformBus() as [[string, Resource]];
-      const [target] = rule.Properties.Targets as [Target];
-      expect(target).toMatchObject({
-        Arn: { 'Fn::GetAtt': [fn.logicalId, 'Arn'] },
-        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 },
-        DeadLetterConfig: {
-          Arn: { 'Fn::GetAtt': [expect.stringMatching(/^PublishingDeadLetterQueue/), 'Arn'] },
+      built.processingTemplate.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          'detail-type': ['Object Created'],
+          detail: {
+            bucket: { name: [ref.bucketName] },
+            object: { key: [{ 'anything-but': { prefix: '_quarantine/' } }] },
+          },
         },
-      });
-    });
-
-    it('sends events the function itself keeps failing on (after 2 Lambda retries) to the same DLQ', () => {
-      const [[, rule]] = rulesOnPlatformBus() as [[string, Resource]];
-      const [target] = rule.Properties.Targets as [{ DeadLetterConfig: { Arn: unknown } }];
-      built.processingTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-        FunctionName: { Ref: fn.logicalId },
-        MaximumRetryAttempts: 2,
-        DestinationConfig: { OnFailure: { Destination: target.DeadLetterConfig.Arn } },
       });
     });
   });

@@ -30,20 +30,33 @@ describe('Class: LocalBus', () => {
   });
 
   it('routes by the platform rule patterns the CDK stack deploys', async () => {
-    const received: EventBridgeEnvelope[] = [];
-    const [rule] = platformRules({ dataBuckets: ['data-mesh-prod-data'] });
-    bus.addRule(rule?.id ?? '', rule?.pattern, async (e) => void received.push(e));
-    const quarantined = structuredClone(sample);
-    quarantined.detail.object.key = '_quarantine/orders/x.csv';
-    const otherBucket = structuredClone(sample);
-    otherBucket.detail.bucket.name = 'someone-elses-bucket';
+    const received: Record<string, string[]> = {};
+    for (const rule of platformRules({ dataBuckets: ['data-mesh-prod-data'] })) {
+      bus.addRule(rule.id, rule.pattern, async (e) => {
+        received[rule.handler] = [
+          ...(received[rule.handler] ?? []),
+          (e.detail as typeof sample.detail).object.key,
+        ];
+      });
+    }
+    const withKey = (key: string, bucket = sample.detail.bucket.name) => {
+      const event = structuredClone(sample);
+      event.detail.object.key = key;
+      event.detail.bucket.name = bucket;
+      return event;
+    };
 
-    bus.putEnvelope(sample);
-    bus.putEnvelope(quarantined);
-    bus.putEnvelope(otherBucket);
+    bus.putEnvelope(withKey('orders/part-0.csv'));
+    bus.putEnvelope(withKey('orders/datacontract.yaml'));
+    bus.putEnvelope(withKey('_quarantine/orders/x.csv'));
+    bus.putEnvelope(withKey('orders/part-1.csv', 'someone-elses-bucket'));
     await bus.whenIdle();
 
-    expect(received.map((e) => e.detail)).toEqual([sample.detail]);
+    // Contracts reach the registrar; the data publisher sees every key outside quarantine and ignores contracts.
+    expect(received).toEqual({
+      'contract-uploaded': ['orders/datacontract.yaml'],
+      'data-uploaded': ['orders/part-0.csv', 'orders/datacontract.yaml'],
+    });
   });
 
   it('retries a failing target and then succeeds', async () => {

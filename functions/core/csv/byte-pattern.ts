@@ -194,17 +194,20 @@ const fixedMatcher = (positions: Uint8Array[]): BytePattern => {
   };
 };
 
+/** A lazily built DFA stops growing at this many states; past it the NFA is stepped directly. */
+const MAX_DFA_STATES = 256;
+
 /**
- * Bit-parallel NFA: bit i set means "the first i elements are matched". Every element is a single class
- * taken once, optionally (`?`), or any number of times (`*`).
+ * Bit-parallel NFA (bit i set: "the first i elements are matched"; every element is a single class taken
+ * once, optionally `?`, or any number of times `*`), turned lazily into a DFA: each set of NFA states met
+ * becomes a DFA state and each transition is computed once, so a value costs one table lookup per byte.
  */
 const stateMatcher = (
   steps: { accepts: Uint8Array; optional: boolean; repeat: boolean }[],
   anchoredStart: boolean,
   anchoredEnd: boolean,
 ): BytePattern => {
-  const count = steps.length;
-  const accepting = 1 << count;
+  const accepting = 1 << steps.length;
   const masks = new Int32Array(128);
   let optional = 0;
   let repeat = 0;
@@ -222,19 +225,58 @@ const stateMatcher = (
     }
   };
   const initial = close(1);
+  const advance = (states: number, b: number): number => {
+    const hit = states & (masks[b] as number);
+    const next = close(((hit & ~repeat) << 1) | (hit & repeat));
+    return anchoredStart ? next : next | initial;
+  };
+
+  const sets: number[] = [];
+  const ids = new Map<number, number>();
+  const transitions = new Int32Array(MAX_DFA_STATES * 128).fill(-1);
+  const intern = (states: number): number => {
+    let id = ids.get(states);
+    if (id === undefined) {
+      if (sets.length === MAX_DFA_STATES) return -1;
+      id = sets.length;
+      ids.set(states, id);
+      sets.push(states);
+    }
+    return id;
+  };
+  const startId = intern(initial);
+
+  /** The NFA stepped directly from `states` over `buf[from, end)`, when the DFA is full. */
+  const simulate = (states: number, buf: Uint8Array, from: number, end: number): boolean | undefined => {
+    let current = states;
+    for (let i = from; i < end; i++) {
+      const b = buf[i] as number;
+      if (b >= 0x80) return undefined;
+      current = advance(current, b);
+      if (!anchoredEnd && (current & accepting) !== 0) return true;
+    }
+    return (current & accepting) !== 0;
+  };
+
   return (buf, start, end) => {
-    let states = initial;
-    if (!anchoredEnd && (states & accepting) !== 0) return true;
+    let id = startId;
+    if (!anchoredEnd && (initial & accepting) !== 0) return true;
     for (let i = start; i < end; i++) {
       const b = buf[i] as number;
       if (b >= 0x80) return undefined;
-      const hit = states & (masks[b] as number);
-      states = close(((hit & ~repeat) << 1) | (hit & repeat));
-      if (!anchoredStart) states |= initial;
-      else if (states === 0) return false;
+      let next = transitions[id * 128 + b] as number;
+      if (next < 0) {
+        const states = advance(sets[id] as number, b);
+        next = intern(states);
+        if (next < 0) return simulate(states, buf, i + 1, end);
+        transitions[id * 128 + b] = next;
+      }
+      id = next;
+      const states = sets[id] as number;
+      if (anchoredStart && states === 0) return false;
       if (!anchoredEnd && (states & accepting) !== 0) return true;
     }
-    return (states & accepting) !== 0;
+    return ((sets[id] as number) & accepting) !== 0;
   };
 };
 

@@ -118,8 +118,6 @@ export const validateCsv = async (
     });
     if (errors.length > maxErrors) errors.pop();
   }
-  if (errorCount > errors.length)
-    notices.push(`only the first ${errors.length} of ${errorCount} errors are listed`);
   return {
     valid: errorCount === 0,
     rows: validator.rows,

@@ -283,8 +283,10 @@ export const scanTimestamp = (
         while (i < limit) {
           const d = (buf[i] as number) - ZERO;
           if (d >>> 0 > 9) break;
-          fraction += d * scale;
-          scale /= 10;
+          if (needValue) {
+            fraction += d * scale;
+            scale /= 10;
+          }
           i++;
         }
         if (i === fractionStart) return -1;

@@ -39,3 +39,11 @@ export const toInboundObject = (envelope: {
 /** The identity of one write of one object: what makes a redelivery recognisable. */
 export const idempotencyKey = (o: InboundObject): string =>
   ['s3', o.bucket, o.key, o.versionId ?? o.etag ?? '', o.sequencer].join('|');
+
+/** The object an event is about, as domain events refer to it. */
+export const objectRef = (object: InboundObject) => ({
+  bucket: object.bucket,
+  key: object.key,
+  ...(object.versionId ? { versionId: object.versionId } : {}),
+  ...(object.etag ? { etag: object.etag } : {}),
+});

@@ -1,7 +1,7 @@
-import { QUARANTINE_PREFIX } from '../../../events/rules';
+import { CONTRACT_FILE_NAMES, QUARANTINE_PREFIX } from '../../../events/rules';
 import { PRODUCT_ID_PATTERN } from '../contracts/data-contract';
 
-export const CONTRACT_FILE_NAMES = ['datacontract.yaml', 'datacontract.yml', 'datacontract.json'] as const;
+export { CONTRACT_FILE_NAMES };
 
 export type ObjectKeyKind =
   | { kind: 'quarantined' }

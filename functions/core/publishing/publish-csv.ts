@@ -7,9 +7,8 @@ import { type OutgoingEvent, outgoing } from '../../ports/event-publisher';
 import { validateCsv } from '../csv/validate-csv';
 import { deterministicId } from '../ids';
 import type { VersionRecord } from '../registry/records';
-import { type InboundObject, idempotencyKey } from './inbound-object';
+import { type InboundObject, idempotencyKey, objectRef } from './inbound-object';
 import type { PublishingDeps } from './publishing-deps';
-import { objectRef } from './register-contract';
 import { type EventFactory, rejection } from './rejection';
 
 /**

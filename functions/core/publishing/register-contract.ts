@@ -7,7 +7,7 @@ import { parseContract } from '../contracts/parse-contract';
 import { ConcurrentUpdateError } from '../errors';
 import type { Problem } from '../problem';
 import type { ProductRecord, StorageLocation } from '../registry/records';
-import type { InboundObject } from './inbound-object';
+import { type InboundObject, objectRef } from './inbound-object';
 import type { PublishingDeps } from './publishing-deps';
 import { type EventFactory, rejection } from './rejection';
 
@@ -99,13 +99,6 @@ export const registerContract = async (
   }
   throw new ConcurrentUpdateError(`product ${productId} kept changing while registering ${object.key}`);
 };
-
-export const objectRef = (object: InboundObject) => ({
-  bucket: object.bucket,
-  key: object.key,
-  ...(object.versionId ? { versionId: object.versionId } : {}),
-  ...(object.etag ? { etag: object.etag } : {}),
-});
 
 type ContractText = { ok: true; text: string } | { ok: false; problems: Problem[] };
 

@@ -66,6 +66,22 @@ describe('compileBytePattern', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('stays exact when its lazily built automaton outgrows its table', () => {
+    // Remembering the last nine letters takes 2^9 automaton states: more than the table holds.
+    const source = '[ab]*a[ab]{8}c';
+    const matcher = compileBytePattern(source);
+    const regexp = new RegExp(source, 'u');
+    const random = prng(7);
+    const wrong: string[] = [];
+    for (let k = 0; k < 3000; k++) {
+      let text = '';
+      for (let j = 0; j < 40; j++) text += random() < 0.45 ? 'a' : random() < 0.9 ? 'b' : 'c';
+      const buf = Buffer.from(text);
+      if (matcher?.(buf, 0, buf.length) !== regexp.test(text)) wrong.push(text);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('leaves non-ASCII values to the RegExp', () => {
     const matcher = compileBytePattern('^.{2}$');
     const buf = Buffer.from('ʤʤ');

@@ -2,33 +2,46 @@ import type { OutgoingEvent } from '../../ports/event-publisher';
 import { EventInProgressError, ObjectNotFoundError } from '../errors';
 import { deterministicId } from '../ids';
 import { type InboundObject, idempotencyKey } from './inbound-object';
-import { classifyObjectKey } from './object-key';
-import { publishCsv } from './publish-csv';
+import { classifyObjectKey, type ObjectKeyKind } from './object-key';
 import type { PublishingDeps } from './publishing-deps';
-import { objectRef, registerContract } from './register-contract';
-import { type EventFactory, rejection } from './rejection';
+import type { EventFactory } from './rejection';
 
-export type ObjectCreatedOutcome =
+export type ObjectEventOutcome =
   | { status: 'processed'; eventIds: string[] }
   | { status: 'duplicate' }
   | { status: 'stale' }
   | { status: 'ignored'; reason: string };
 
+/** What one use case does with the objects it is responsible for. */
+export interface ObjectEventUseCase {
+  /** Which keys are this use case's; the others belong to another function and are ignored here. */
+  accepts(kind: ObjectKeyKind): boolean;
+  dispatch(
+    deps: PublishingDeps,
+    object: InboundObject,
+    kind: ObjectKeyKind,
+    ids: EventFactory,
+  ): Promise<OutgoingEvent[]>;
+}
+
 /**
- * Use case for one `Object Created` event.
+ * Processes one `Object Created` event with a use case.
  *
  * At-least-once in, exactly-once effect out: the event is claimed by its idempotency key (bucket, key,
  * version/etag, sequencer); an older write of a key arriving after a newer one is dropped by sequencer; all
  * registry writes are conditional and every domain event id is derived from the inbound event, so a retry
  * after a crash re-sends the same ids and consumers keep one of each.
  */
-export const handleObjectCreated = async (
+export const processObjectEvent = async (
   deps: PublishingDeps,
   object: InboundObject,
-): Promise<ObjectCreatedOutcome> => {
+  useCase: ObjectEventUseCase,
+): Promise<ObjectEventOutcome> => {
   const resolved = await resolveKey(deps, object);
   const kind = classifyObjectKey(resolved.key);
   if (kind.kind === 'quarantined') return { status: 'ignored', reason: 'object is in the quarantine prefix' };
+  if (!useCase.accepts(kind))
+    return { status: 'ignored', reason: `${kind.kind} objects are handled elsewhere` };
 
   const key = idempotencyKey(resolved);
   const claim = await deps.registry.beginEvent(key, deps.settings.eventLeaseMs);
@@ -44,7 +57,7 @@ export const handleObjectCreated = async (
   const ids = eventFactory(deps, resolved, key);
   let events: OutgoingEvent[];
   try {
-    events = await dispatch(deps, resolved, kind, ids);
+    events = await useCase.dispatch(deps, resolved, kind, ids);
     await deps.events.publish(events);
   } catch (error) {
     if (error instanceof ObjectNotFoundError) {
@@ -58,37 +71,6 @@ export const handleObjectCreated = async (
   await deps.registry.completeEvent(key, eventIds);
   deps.logger.info('object processed', { bucket: resolved.bucket, key: resolved.key, events: events.length });
   return { status: 'processed', eventIds };
-};
-
-const dispatch = async (
-  deps: PublishingDeps,
-  object: InboundObject,
-  kind: ReturnType<typeof classifyObjectKey>,
-  ids: EventFactory,
-): Promise<OutgoingEvent[]> => {
-  switch (kind.kind) {
-    case 'invalid':
-      return [
-        rejection(ids, kind.productId, 'invalid-key', objectRef(object), [
-          { path: object.key, message: kind.message },
-        ]),
-      ];
-    case 'contract':
-      return registerContract(deps, object, kind.productId, ids);
-    case 'csv':
-      return publishCsv(deps, object, kind.productId, ids);
-    case 'other': {
-      // README.md, dataproduct.yaml … are accepted quietly in a known folder, refused in an unknown one.
-      if (await deps.registry.getProduct(kind.productId)) return [];
-      return [
-        rejection(ids, kind.productId, 'unknown-product', objectRef(object), [
-          { path: object.key, message: `no data product "${kind.productId}" is registered` },
-        ]),
-      ];
-    }
-    default:
-      return [];
-  }
 };
 
 const eventFactory = (deps: PublishingDeps, object: InboundObject, key: string): EventFactory => ({

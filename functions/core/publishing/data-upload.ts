@@ -1,0 +1,33 @@
+import { objectRef } from './inbound-object';
+import type { ObjectEventUseCase } from './process-object-event';
+import { publishCsv } from './publish-csv';
+import { rejection } from './rejection';
+
+/**
+ * Every object in a product folder except its contract: CSVs are validated and published or quarantined,
+ * other files are accepted quietly in a known folder and refused in an unknown one, bad keys are refused.
+ */
+export const dataUpload: ObjectEventUseCase = {
+  accepts: (kind) => kind.kind === 'csv' || kind.kind === 'other' || kind.kind === 'invalid',
+  dispatch: async (deps, object, kind, ids) => {
+    switch (kind.kind) {
+      case 'invalid':
+        return [
+          rejection(ids, kind.productId, 'invalid-key', objectRef(object), [
+            { path: object.key, message: kind.message },
+          ]),
+        ];
+      case 'csv':
+        return publishCsv(deps, object, kind.productId, ids);
+      case 'other':
+        if (await deps.registry.getProduct(kind.productId)) return [];
+        return [
+          rejection(ids, kind.productId, 'unknown-product', objectRef(object), [
+            { path: object.key, message: `no data product "${kind.productId}" is registered` },
+          ]),
+        ];
+      default:
+        return [];
+    }
+  },
+};
