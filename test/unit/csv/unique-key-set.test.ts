@@ -45,6 +45,22 @@ describe('UniqueKeySet', () => {
     expect(clashes).toBe(0);
   });
 
+  it('keeps lookups short for sequential integer ids far beyond its capacity', () => {
+    const set = new UniqueKeySet(12 * 10_000, true);
+    const out = new Uint32Array(2);
+    const add = (id: number, row: number) => {
+      integerFingerprint(id, out, 0);
+      return set.add(out[0] as number, out[1] as number, row);
+    };
+    for (let id = 1; id <= 100_000; id++) add(id, id);
+
+    expect(set.size).toBe(set.limit);
+    // Ids past the capacity once wrapped onto one solid run of occupied slots: thousands of probes each.
+    expect(set.probes / 100_000).toBeLessThan(10);
+    expect(add(7, 200_000)).toBe(7);
+    expect(add(99_999, 200_001)).toBe(-1);
+  });
+
   it('fingerprints tuples by position', () => {
     const hashes = new Uint32Array(4);
     const parts = (a: string, b: string) => {
