@@ -8,6 +8,7 @@ import { checkExactness, type Exactness, isExact } from './exactness';
 import { type GeneratedCsv, generateCsv } from './generate-csv';
 import { type BundleSize, bundleHandler, handlerEntries } from './measure-bundles';
 import { DuckDbBench, type DuckDbRun } from './measure-duckdb';
+import { measurePublishLatency, type PublishLatency } from './measure-publish-latency';
 import { readAndHash, readOnly } from './measure-read';
 import { bundleChild, measureRss, type RssRun } from './measure-rss';
 import type { ValidatorRun } from './measure-validator';
@@ -20,6 +21,7 @@ const TARGET_SPEED_RATIO = 1.0;
 const GOAL_SPEED_RATIO = 1.5;
 const TARGET_RSS_MIB = 100;
 const TARGET_BUNDLE_KB = 600;
+const TARGET_PUBLISH_MS = 2000;
 
 const { values: args } = parseArgs({
   options: {
@@ -143,6 +145,15 @@ const bench = async (workDir: string): Promise<void> => {
     rssError = errorText(error);
   }
 
+  progress('upload → version visible in `mesh product show` (local platform)');
+  let latency: PublishLatency | undefined;
+  let latencyError: string | undefined;
+  try {
+    latency = await measurePublishLatency(5);
+  } catch (error) {
+    latencyError = errorText(error);
+  }
+
   const first = validated[0];
   const exactness = first ? checkExactness(full, first.result, sha256) : undefined;
   const throughput = {
@@ -153,6 +164,13 @@ const bench = async (workDir: string): Promise<void> => {
     duckdbChecked: duckChecked.length > 0 ? summarize(duckChecked) : undefined,
   };
   const targets = buildTargets(throughput, rss, exactness, bundles);
+  targets.push({
+    check: 'upload → version in mesh product show',
+    value: latency ? `${fixed(latency.maxMs, 0)} ms max, ${fixed(latency.medianMs, 0)} ms median` : 'n/a',
+    target: `≤ ${TARGET_PUBLISH_MS} ms`,
+    pass: latency !== undefined && latency.maxMs <= TARGET_PUBLISH_MS,
+    note: latencyError,
+  });
 
   printSummary(full, small, maxErrors, throughput, duckTyped, rss, exactness, bundles, targets, {
     validatorError,
@@ -185,6 +203,7 @@ const bench = async (workDir: string): Promise<void> => {
     exactness,
     validatorError,
     bundles,
+    publishLatency: latency ?? { error: latencyError },
     targets,
   };
   await mkdir(join(args.out, '..'), { recursive: true });

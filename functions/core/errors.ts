@@ -17,3 +17,11 @@ export class ConfigurationError extends Error {
 export class ObjectNotFoundError extends Error {
   override readonly name = 'ObjectNotFoundError';
 }
+
+/**
+ * A data file arrived while its folder's contract, written just before it, is still being registered (the two
+ * are processed concurrently). Retrying shortly resolves it; the platform never rejects a file for this race.
+ */
+export class ContractPendingError extends Error {
+  override readonly name = 'ContractPendingError';
+}

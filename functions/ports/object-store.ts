@@ -1,7 +1,11 @@
 /** What the publishing flow needs from a bucket. */
 export interface ObjectStore {
   /** Metadata of an object, or undefined when it does not exist. */
-  head(bucket: string, key: string, versionId?: string): Promise<{ size: number; etag?: string } | undefined>;
+  head(
+    bucket: string,
+    key: string,
+    versionId?: string,
+  ): Promise<{ size: number; etag?: string; lastModified?: Date } | undefined>;
   /** The object's bytes as a stream (never buffered whole). Throws ObjectNotFoundError when it is gone. */
   read(bucket: string, key: string, versionId?: string): Promise<AsyncIterable<Uint8Array>>;
   copy(

@@ -32,6 +32,13 @@ export interface Registry {
   /** Starts processing an inbound event: claimed, already completed, or held by a live attempt. */
   beginEvent(idempotencyKey: string, leaseMs: number): Promise<EventClaim>;
   completeEvent(idempotencyKey: string, emittedEventIds: string[]): Promise<void>;
+  /** Remembers whether the contract file `bucket/key` at `etag` was accepted, for data files that race it. */
+  recordContractOutcome(
+    bucket: string,
+    key: string,
+    outcome: { etag: string; accepted: boolean },
+  ): Promise<void>;
+  contractOutcome(bucket: string, key: string): Promise<{ etag: string; accepted: boolean } | undefined>;
   /** Gives up a claim after a failed attempt so that the retry need not wait for the lease to run out. */
   releaseEvent(idempotencyKey: string): Promise<void>;
 }

@@ -21,7 +21,8 @@ export class JsonLogger implements LoggerPort {
 
   constructor(
     private readonly service: string,
-    private readonly threshold: Level,
+    /** Read when logging, so a process can change LOG_LEVEL after start (the local runtime, the benchmark). */
+    private readonly threshold: () => Level,
     private readonly write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
   ) {}
 
@@ -56,7 +57,7 @@ export class JsonLogger implements LoggerPort {
   }
 
   private log(level: Level, message: string, extra: unknown[]) {
-    if (LEVELS[level] < LEVELS[this.threshold]) return;
+    if (LEVELS[level] < LEVELS[this.threshold()]) return;
     const fields: Record<string, unknown> = {};
     for (const item of extra) {
       if (item instanceof Error) fields.error = { name: item.name, message: item.message, stack: item.stack };

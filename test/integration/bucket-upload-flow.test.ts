@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBridgeEnvelope } from '../../events/event-contract';
 import { main } from '../../functions/cli/main';
@@ -201,6 +206,42 @@ describe('Bucket-upload flow (local platform: s3rver + dynalite + local bus + th
     const { lines, output } = capture();
     await main(['product', 'show', 'orders', '--json'], output);
     expect(JSON.parse(lines.join('\n')).product.contractVersion).toBe('1.0.0');
+  });
+
+  it('publishes a CSV uploaded right behind its contract, though the two are processed concurrently', async () => {
+    const put = (key: string, body: Buffer) =>
+      t.s3.send(new PutObjectCommand({ Bucket: t.bucket, Key: key, Body: body }));
+
+    await put('racing/datacontract.yaml', example('datacontract.yaml'));
+    await put('racing/orders.csv', example('orders-2026-11-21.csv'));
+    await t.platform.bus.whenIdle();
+
+    const published = t
+      .domainEvents('Data Product Version Published')
+      .map((e) => detailOf<{ metadata: { productId: string } }>(e));
+    expect(published.filter((d) => d.metadata.productId === 'racing')).toHaveLength(1);
+    const rejected = t
+      .domainEvents('Data Product Rejected')
+      .map((e) => detailOf<{ metadata: { productId: string } }>(e));
+    expect(rejected.filter((d) => d.metadata.productId === 'racing')).toHaveLength(0);
+  });
+
+  it('rejects a CSV uploaded right behind a contract that was rejected, saying why', async () => {
+    const put = (key: string, body: Buffer | string) =>
+      t.s3.send(new PutObjectCommand({ Bucket: t.bucket, Key: key, Body: body }));
+
+    await put('broken/datacontract.yaml', 'apiVersion: v3.1.0\nkind: DataContract\n');
+    await put('broken/orders.csv', example('orders-2026-11-21.csv'));
+    await t.platform.bus.whenIdle();
+
+    const rejected = t
+      .domainEvents('Data Product Rejected')
+      .map((e) =>
+        detailOf<{ reason: string; metadata: { productId: string }; errors: { message: string }[] }>(e),
+      );
+    const forCsv = rejected.filter((d) => d.metadata.productId === 'broken' && d.reason === 'no-contract');
+    expect(forCsv).toHaveLength(1);
+    expect(forCsv[0]?.errors[0]?.message).toMatch(/broken\/datacontract\.yaml was not accepted/);
   });
 
   it('rejects malformed YAML with the line and column', async () => {

@@ -123,6 +123,24 @@ describe('Class: DynamoDbRegistry (against dynalite)', () => {
       expect(await registry.beginEvent('k1', 60_000)).toBe('completed');
     });
 
+    it('remembers the outcome of each contract file', async () => {
+      expect(await registry.contractOutcome('data', 'orders/datacontract.yaml')).toBeUndefined();
+
+      await registry.recordContractOutcome('data', 'orders/datacontract.yaml', {
+        etag: 'e1',
+        accepted: false,
+      });
+      await registry.recordContractOutcome('data', 'orders/datacontract.yaml', {
+        etag: 'e2',
+        accepted: true,
+      });
+
+      expect(await registry.contractOutcome('data', 'orders/datacontract.yaml')).toEqual({
+        etag: 'e2',
+        accepted: true,
+      });
+    });
+
     it('lets a retry take over an expired lease or a released claim', async () => {
       expect(await registry.beginEvent('k2', 1_000)).toBe('claimed');
       now = new Date(now.getTime() + 1_001);

@@ -87,7 +87,7 @@ describe('Class: LocalBus', () => {
       .map((l) => JSON.parse(l));
     expect(dead).toMatchObject({
       rule: 'broken',
-      attempts: 4,
+      attempts: 6,
       error: 'Error: always broken',
       event: { detail: { n: 1 } },
     });

@@ -27,6 +27,7 @@ const MAX_PREFIX_CANDIDATES = 100;
 
 const LocationItemSchema = z.object({ productId: z.string(), location: StorageLocationSchema });
 const EventItemSchema = z.object({ status: z.enum(['started', 'completed']) });
+const ContractOutcomeSchema = z.object({ etag: z.string(), accepted: z.boolean() });
 
 /**
  * The registry in one DynamoDB table (pk/sk, GSI `gsi1` for listings):
@@ -39,6 +40,7 @@ const EventItemSchema = z.object({ status: z.enum(['started', 'completed']) });
  * | version         | `PRODUCT#<id>`          | `VERSION#<time>#<id>` |
  * | object sequence | `OBJECT#<bucket>/<key>` | `#SEQUENCER`          |
  * | processed event | `EVENT#<idempotency>`   | `#EVENT`              |
+ * | contract file   | `CONTRACT#<bucket>/<key>` | `#OUTCOME`          |
  *
  * Every write is conditional: products on their revision, locations on their owner, versions on absence.
  */
@@ -269,6 +271,26 @@ export class DynamoDbRegistry implements Registry {
         },
       }),
     );
+  }
+
+  async recordContractOutcome(bucket: string, key: string, outcome: { etag: string; accepted: boolean }) {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `CONTRACT#${bucket}/${key}`, sk: '#OUTCOME', ...ContractOutcomeSchema.parse(outcome) },
+      }),
+    );
+  }
+
+  async contractOutcome(bucket: string, key: string) {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `CONTRACT#${bucket}/${key}`, sk: '#OUTCOME' },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? ContractOutcomeSchema.parse(Item) : undefined;
   }
 
   async releaseEvent(idempotencyKey: string): Promise<void> {

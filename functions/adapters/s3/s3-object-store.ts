@@ -31,7 +31,11 @@ export class S3ObjectStore implements ObjectStore {
       const out = await this.client.send(
         new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }),
       );
-      return { size: out.ContentLength ?? 0, etag: out.ETag?.replaceAll('"', '') };
+      return {
+        size: out.ContentLength ?? 0,
+        etag: out.ETag?.replaceAll('"', ''),
+        lastModified: out.LastModified,
+      };
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;

@@ -2,9 +2,10 @@ import {
   DataProductValidationFailed,
   DataProductVersionPublished,
 } from '../../../events/domain/product-events';
-import { QUARANTINE_PREFIX } from '../../../events/rules';
+import { CONTRACT_FILE_NAMES, QUARANTINE_PREFIX } from '../../../events/rules';
 import { type OutgoingEvent, outgoing } from '../../ports/event-publisher';
 import { validateCsv } from '../csv/validate-csv';
+import { ContractPendingError } from '../errors';
 import { deterministicId } from '../ids';
 import type { VersionRecord } from '../registry/records';
 import { type InboundObject, idempotencyKey, objectRef } from './inbound-object';
@@ -25,14 +26,16 @@ export const publishCsv = async (
   const found = await deps.registry.findLocation(object.bucket, object.key);
   const product = found ? await deps.registry.getProduct(found.productId) : undefined;
   if (!found || !product) {
-    return [
-      rejection(ids, folderProductId, 'no-contract', ref, [
-        {
-          path: object.key,
-          message: `no data product "${folderProductId}" is registered in bucket ${object.bucket}`,
-        },
-      ]),
-    ];
+    const contractFile = await folderContract(deps, object.bucket, folderProductId);
+    if (contractFile?.pending) {
+      throw new ContractPendingError(
+        `${contractFile.key} is not registered yet; the data file will be retried`,
+      );
+    }
+    const message = contractFile
+      ? `${contractFile.key} was not accepted (see its Data Product Rejected event): fix it, then upload this file again`
+      : `no data product "${folderProductId}" is registered in bucket ${object.bucket}: upload ${folderProductId}/datacontract.yaml first`;
+    return [rejection(ids, folderProductId, 'no-contract', ref, [{ path: object.key, message }])];
   }
 
   const { contract } = product;
@@ -126,4 +129,23 @@ const removeOriginal = async (deps: PublishingDeps, object: InboundObject) => {
   const current = await deps.objects.head(object.bucket, object.key);
   if (current && (!object.etag || current.etag === object.etag))
     await deps.objects.delete(object.bucket, object.key);
+};
+
+/**
+ * Contract and data uploaded back to back are processed concurrently, so the data can arrive first. A contract
+ * file written within the grace period and not yet seen rejected means "not registered yet": retry (the bus or
+ * Lambda will) rather than reject. A rejected contract, or an old one that still is not registered, means the
+ * data file is rejected too.
+ */
+const folderContract = async (deps: PublishingDeps, bucket: string, productId: string) => {
+  for (const name of CONTRACT_FILE_NAMES) {
+    const key = `${productId}/${name}`;
+    const contract = await deps.objects.head(bucket, key);
+    if (!contract) continue;
+    const outcome = await deps.registry.contractOutcome(bucket, key);
+    if (outcome && outcome.etag === contract.etag && !outcome.accepted) return { key, pending: false };
+    const age = contract.lastModified ? deps.clock().getTime() - contract.lastModified.getTime() : 0;
+    return { key, pending: age < deps.settings.contractGraceMs };
+  }
+  return undefined;
 };

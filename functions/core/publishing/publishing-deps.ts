@@ -21,10 +21,16 @@ export interface PublishingSettings {
   maxReportedErrors: number;
   /** How long a started attempt holds an inbound event before another may take over. @default 15 min */
   eventLeaseMs: number;
+  /**
+   * A data file in a folder whose contract is not registered is retried (not rejected) while the folder's
+   * contract file is younger than this: it is probably still being registered. @default 10 min
+   */
+  contractGraceMs: number;
 }
 
 export const DEFAULT_PUBLISHING_SETTINGS: PublishingSettings = {
   maxContractBytes: 1024 * 1024,
   maxReportedErrors: 100,
   eventLeaseMs: 15 * 60 * 1000,
+  contractGraceMs: 10 * 60 * 1000,
 };

@@ -16,7 +16,7 @@ export interface LocalBusOptions {
   eventLogFile?: string;
   /** JSON-lines file of events whose target kept failing (the local dead-letter queue). */
   deadLetterFile?: string;
-  /** Attempts per target before dead-lettering. @default 4 */
+  /** Attempts per target before dead-lettering. @default 6 */
   maxAttempts?: number;
   /** First retry delay, doubled each attempt. @default 200 */
   retryBaseDelayMs?: number;
@@ -61,7 +61,7 @@ export class LocalBus extends EventEmitter {
 
   constructor(options: LocalBusOptions) {
     super();
-    this.options = { maxAttempts: 4, retryBaseDelayMs: 200, ...options };
+    this.options = { maxAttempts: 6, retryBaseDelayMs: 200, ...options };
   }
 
   get name() {
