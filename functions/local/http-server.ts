@@ -1,8 +1,7 @@
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as z from '../shared/zod';
 import type { LocalBus } from './bus/local-bus';
+import { listenOnLoopback } from './listen-on-loopback';
 
 const PutEventsRequestSchema = z.object({
   Entries: z.array(
@@ -35,21 +34,7 @@ export const startHttpServer = async (options: HttpServerOptions) => {
       sendJson(res, 500, { message: error instanceof Error ? error.message : String(error) });
     });
   });
-  server.listen(options.port, '127.0.0.1');
-  await Promise.race([
-    once(server, 'listening'),
-    once(server, 'error').then(([error]) => Promise.reject(error)),
-  ]);
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenOnLoopback(server, options.port);
 };
 
 const handle = async (options: HttpServerOptions, req: IncomingMessage, res: ServerResponse) => {

@@ -1,5 +1,3 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -8,30 +6,29 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { registryCreateTableInput } from '../adapters/dynamodb/table-definition';
+import { listenOnLoopback } from './listen-on-loopback';
 
 /** A DynamoDB-compatible server (dynalite), persisted in `directory` when given, bound to 127.0.0.1. */
 export const startLocalDynamoDb = async (options: { port: number; directory?: string }) => {
   const server = dynalite({ path: options.directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  server.listen(options.port, '127.0.0.1');
-  await Promise.race([
-    once(server, 'listening'),
-    once(server, 'error').then(([error]) => Promise.reject(error)),
-  ]);
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
-  };
+  return listenOnLoopback(server, options.port);
 };
 
-/** Creates the registry table with the deployed key schema unless it already exists. */
+/**
+ * Creates the registry table with the deployed key schema unless it already exists, and waits until it is
+ * ACTIVE: dynalite answers item requests to a CREATING table with ResourceNotFoundException, as DynamoDB does.
+ */
 export const ensureRegistryTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
     await client.send(new CreateTableCommand(registryCreateTableInput(tableName)));
+  }
+  for (let waited = 0; ; waited += 10) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (waited > 10_000) throw new Error(`table ${tableName} is still ${Table?.TableStatus} after 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 };

@@ -78,7 +78,6 @@ export class JsonLogger implements LoggerPort {
 }
 
 /** One logger per function instance, configured by SERVICE_NAME and LOG_LEVEL. */
-export const logger = new JsonLogger(
-  process.env.SERVICE_NAME ?? 'data-mesh',
-  () => levelFrom(process.env.LOG_LEVEL),
+export const logger = new JsonLogger(process.env.SERVICE_NAME ?? 'data-mesh', () =>
+  levelFrom(process.env.LOG_LEVEL),
 );

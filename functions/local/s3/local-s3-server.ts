@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import S3rver from 's3rver';
 import type { EventBridgeEnvelope } from '../../../events/event-contract';
 import { S3ObjectCreated } from '../../../events/inbound/s3-object-created';
 import * as z from '../../shared/zod';
+import { listenOnLoopback } from '../listen-on-loopback';
 import { s3CompatMiddleware } from './s3-compat-middleware';
 
 /** The slice of s3rver's classic notification record this bridge reads. */
@@ -125,11 +125,5 @@ const sequencerSource = () => {
 
 const assertPortFree = async (port: number) => {
   if (port === 0) return;
-  const probe = createServer();
-  probe.listen(port, '127.0.0.1');
-  await Promise.race([
-    once(probe, 'listening'),
-    once(probe, 'error').then(([error]) => Promise.reject(error)),
-  ]);
-  await new Promise((resolve) => probe.close(resolve));
+  await (await listenOnLoopback(createServer(), port)).close();
 };

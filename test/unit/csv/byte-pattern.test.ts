@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileBytePattern } from '../../../functions/core/csv/byte-pattern';
+import { createPrng } from './chunking';
 
 const PATTERNS = [
   '^C-[0-9]{6}$',
@@ -34,17 +35,7 @@ const PATTERNS = [
   '^\\t$',
 ];
 
-/** A deterministic PRNG (mulberry32). */
-const prng = (seed: number) => {
-  let state = seed >>> 0;
-  return (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+const prng = createPrng;
 
 describe('compileBytePattern', () => {
   it.each(PATTERNS)('%s answers like RegExp.prototype.test', (source) => {

@@ -1,4 +1,6 @@
 import { expect } from 'vitest';
+/** The corpus shared by the projects (csv-spectrum, csvlint, …). */
+import { createPrng } from '../../../bench/prng';
 import {
   type Column,
   type CsvDialect,
@@ -12,24 +14,16 @@ import {
   validateCsv,
 } from '../../../functions/core/csv/validate-csv';
 
-/** The corpus shared by the projects (csv-spectrum, csvlint, …). */
+export { createPrng };
+
 export const corpus = (path: string): URL =>
   new URL(`../../../../shared/reference/corpus/${path}`, import.meta.url);
 
 export const bytesOf = (input: string | Uint8Array): Uint8Array =>
   typeof input === 'string' ? new TextEncoder().encode(input) : input;
 
-/** A deterministic PRNG (mulberry32), so that "random" chunk sizes are the same on every run. */
-const prng = (seed: number) => {
-  let state = seed >>> 0;
-  return (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+// Seeded, so that "random" chunk sizes and files are the same on every run.
+const prng = createPrng;
 
 export interface Chunking {
   name: string;

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Column } from '../../../functions/core/contracts/data-contract';
 import { validateCsv } from '../../../functions/core/csv/validate-csv';
-import { CHUNKINGS, type Chunking, chunked, column, dialect, validateEverywhere } from './chunking';
+import {
+  CHUNKINGS,
+  type Chunking,
+  chunked,
+  column,
+  createPrng,
+  dialect,
+  validateEverywhere,
+} from './chunking';
 
 /*
  * The validator reads most records through a fast path (fast-record.ts) and the rest field by field. A
@@ -23,16 +31,7 @@ const COLUMNS: Column[] = [
   column('note', 'string', { maxLength: 20 }),
 ];
 
-const prng = (seed: number) => {
-  let state = seed >>> 0;
-  return (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+const prng = createPrng;
 
 const GOOD: string[][] = [
   ['1', '42', '+7', '007'],
