@@ -151,7 +151,7 @@ export class Publishing extends Construct {
         'or the function failed on them three times, and are parked in the publishing dead-letter queue.',
         `Runbook: 1) ${readMessage} (or, for function failures, responsePayload.errorMessage of the Lambda`,
         "destination record), and the function's log group shows handler errors; 2) fix the cause;",
-        '3) re-drive by replaying the failure window from the platform bus archive: mesh events replay, or',
+        '3) re-drive by replaying the failure window from the platform bus archive:',
         'aws events start-replay --event-source-arn <archive ARN> --event-start-time <first failure>',
         '--event-end-time <last failure> --destination Arn=<bus ARN> (handlers are idempotent; an SQS redrive',
         'cannot send back to a rule); 4) purge the queue once the replay succeeded.',

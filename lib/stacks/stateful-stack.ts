@@ -17,7 +17,7 @@ export interface StatefulStackProps extends StackProps {
 export class StatefulStack extends Stack {
   /** The platform bus `data-mesh-<stage>`. */
   public readonly bus: EventBus;
-  /** Name of the bus archive that `mesh events replay` replays from. */
+  /** Name of the bus archive that `aws events start-replay` replays from. */
   public readonly archiveName: string;
   /** The default data bucket; producers upload contracts and data files here. */
   public readonly dataBucket: Bucket;
@@ -39,7 +39,7 @@ export class StatefulStack extends Stack {
       archiveName: this.archiveName,
       sourceArn: this.bus.eventBusArn,
       retentionDays: 30,
-      description: 'Every event on the platform bus, kept 30 days for replay (mesh events replay)',
+      description: 'Every event on the platform bus, kept 30 days for replay (aws events start-replay)',
     });
 
     const accessLogs = new Bucket(this, 'AccessLogBucket', {

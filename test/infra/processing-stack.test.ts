@@ -250,7 +250,7 @@ describe('Stack: ProcessingStack', () => {
           },
         ],
       });
-      expect(alarm.Properties.AlarmDescription).toMatch(/mesh events replay/);
+      expect(alarm.Properties.AlarmDescription).toMatch(/aws events start-replay/);
       expect(alarm.Properties.AlarmDescription).toMatch(/re-drive/);
     });
 
