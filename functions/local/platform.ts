@@ -89,9 +89,14 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
     });
     closers.push(() => bus.whenIdle());
 
-    const endpoints: Partial<LocalEndpoints> = {};
+    // Filled in once every server listens; until then the status page says the platform is starting.
+    let endpoints: LocalEndpoints | undefined;
     const http = await listening('MESH_HTTP_PORT', config.ports.http, () =>
-      startHttpServer({ port: config.ports.http, bus, status: () => ({ status: 'running', endpoints }) }),
+      startHttpServer({
+        port: config.ports.http,
+        bus,
+        status: () => (endpoints ? { status: 'running', endpoints } : { status: 'starting' }),
+      }),
     );
     closers.push(http.close);
 
@@ -132,7 +137,7 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
       bus.addRule(rule.id, rule.pattern, (event) => handler(event, localLambdaContext(rule.handler)));
     }
 
-    Object.assign(endpoints, {
+    endpoints = {
       stateDir: config.stateDir,
       http: http.endpoint,
       eventBridge: http.endpoint,
@@ -143,12 +148,12 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
       busName: config.busName,
       region: config.region,
       ...files,
-    } satisfies LocalEndpoints);
+    };
     await writeFile(
       join(config.stateDir, 'endpoints.json'),
       `${JSON.stringify({ pid: process.pid, ...endpoints }, null, 2)}\n`,
     );
-    return { config, endpoints: endpoints as LocalEndpoints, env, bus, stop };
+    return { config, endpoints, env, bus, stop };
   } catch (error) {
     await stop();
     throw error;
