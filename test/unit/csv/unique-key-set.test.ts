@@ -61,6 +61,44 @@ describe('UniqueKeySet', () => {
     expect(add(99_999, 200_001)).toBe(-1);
   });
 
+  it('finds every integer key whatever the mix of grouped and scrambled slots', () => {
+    // A small table: groups of neighbouring ids collide often, so many keys take the scrambled fallback.
+    const set = new UniqueKeySet(12 * 4_000, true);
+    const out = new Uint32Array(2);
+    const add = (id: number, row: number) => {
+      integerFingerprint(id, out, 0);
+      return set.add(out[0] as number, out[1] as number, row);
+    };
+    const firstRow = new Map<number, number>();
+    let seed = 7;
+    const ids = [
+      ...Array.from({ length: 1_000 }, (_, i) => i + 1),
+      ...Array.from({ length: 500 }, (_, i) => -3 * i),
+      ...Array.from({ length: 500 }, (_, i) => 2 ** 40 + 4_001 * i),
+      ...Array.from({ length: 1_000 }, () => {
+        seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+        return seed % 5_000;
+      }),
+    ];
+    ids.forEach((id, i) => {
+      const row = i + 1;
+      const expected = firstRow.get(id) ?? (set.full ? -1 : 0);
+      expect(add(id, row)).toBe(expected);
+      if (expected === 0) firstRow.set(id, row);
+    });
+    for (const [id, row] of firstRow) expect(add(id, 99_999)).toBe(row);
+  });
+
+  it('keeps sequential integer ids at about one probe each', () => {
+    const set = new UniqueKeySet(12 * 100_000, true);
+    const out = new Uint32Array(2);
+    for (let id = 1; id <= 50_000; id++) {
+      integerFingerprint(id, out, 0);
+      set.add(out[0] as number, out[1] as number, id);
+    }
+    expect(set.probes / 50_000).toBeLessThan(1.5);
+  });
+
   it('fingerprints tuples by position', () => {
     const hashes = new Uint32Array(4);
     const parts = (a: string, b: string) => {
