@@ -15,6 +15,8 @@ const MAX_LOAD = 0.75;
  */
 const INTEGER_RUN = 4;
 const RUN_BITS = 2;
+/** What a probe of a slot holding another key returns. */
+const TAKEN = -2;
 
 const rotl = (x: number, r: number): number => (x << r) | (x >>> (32 - r));
 
@@ -137,7 +139,6 @@ export class UniqueKeySet {
    * before, 0 when it is new and was added, -1 when it is new but the set is full.
    */
   add(hi: number, lo: number, row: number): number {
-    const slots = this.slots;
     const capacity = this.capacity;
     // Hashes: the high bits pick the slot (multiply-shift), so any capacity works, not only powers of two.
     let slot: number;
@@ -150,40 +151,37 @@ export class UniqueKeySet {
         capacity - 1,
         Math.floor(runMixed * this.groupScale) * INTEGER_RUN + (lo & (INTEGER_RUN - 1)),
       );
-      this.probes++;
-      const at = first * 3;
-      const seen = slots[at + 2] as number;
-      if (seen === 0) {
-        if (this.size >= this.limit) return -1;
-        slots[at] = hi;
-        slots[at + 1] = lo;
-        slots[at + 2] = row;
-        this.size++;
-        return 0;
-      }
-      if (slots[at] === hi && slots[at + 1] === lo) return seen;
-      // Taken by another key: go on as before, from the key's own scrambled slot. Keys are never removed, so
-      // a lookup that follows the same sequence (this slot, then linear probing from there) finds every key.
+      const found = this.visit(first, hi, lo, row);
+      if (found !== TAKEN) return found;
+      // Taken by another key: go on from the key's own scrambled slot. Keys are never removed, so a lookup
+      // that follows the same sequence (this slot, then linear probing from there) finds every key.
       const mixed = Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> 0;
       slot = Math.min(capacity - 1, Math.floor(mixed * this.scale));
     } else {
       slot = Math.min(capacity - 1, Math.floor(hi * this.scale));
     }
     for (;;) {
-      this.probes++;
-      const at = slot * 3;
-      const seen = slots[at + 2] as number;
-      if (seen === 0) {
-        if (this.size >= this.limit) return -1;
-        slots[at] = hi;
-        slots[at + 1] = lo;
-        slots[at + 2] = row;
-        this.size++;
-        return 0;
-      }
-      if (slots[at] === hi && slots[at + 1] === lo) return seen;
+      const found = this.visit(slot, hi, lo, row);
+      if (found !== TAKEN) return found;
       slot++;
       if (slot === capacity) slot = 0;
     }
+  }
+
+  /** One probe: the key's earlier row, 0 once stored in this empty slot, -1 when full, or TAKEN by another key. */
+  private visit(slot: number, hi: number, lo: number, row: number): number {
+    this.probes++;
+    const slots = this.slots;
+    const at = slot * 3;
+    const seen = slots[at + 2] as number;
+    if (seen === 0) {
+      if (this.size >= this.limit) return -1;
+      slots[at] = hi;
+      slots[at + 1] = lo;
+      slots[at + 2] = row;
+      this.size++;
+      return 0;
+    }
+    return slots[at] === hi && slots[at + 1] === lo ? seen : TAKEN;
   }
 }
