@@ -39,7 +39,6 @@ export const RejectionReasonSchema = z.enum([
   'no-contract',
   'invalid-key',
   'location-conflict',
-  'stale-contract-version',
 ]);
 
 export const DataProductRejected = defineEvent({

@@ -72,10 +72,7 @@ export class Publishing extends Construct {
     const { stage, bus, dataBucket, table } = props;
 
     const bind = (fn: HouseFunction) =>
-      fn
-        .bindTable(table, 'RW', 'TABLE_NAME')
-        .bindBus(bus, 'EVENT_BUS_NAME')
-        .addEnvironment('DATA_BUCKETS', [dataBucket.bucketName].join(','));
+      fn.bindTable(table, 'RW', 'TABLE_NAME').bindBus(bus, 'EVENT_BUS_NAME');
     this.contractFunction = new HouseFunction(this, 'ContractUploaded', {
       handler: 'contract-uploaded',
       description: 'Registers or updates data products from the contracts uploaded to data buckets',

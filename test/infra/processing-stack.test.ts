@@ -66,7 +66,6 @@ describe('Stack: ProcessingStack', () => {
         NODE_OPTIONS: '--enable-source-maps',
         SERVICE_NAME: handler,
         LOG_LEVEL: 'INFO',
-        DATA_BUCKETS: ref.bucketName,
         TABLE_NAME: ref.tableName,
         EVENT_BUS_NAME: ref.busName,
       });

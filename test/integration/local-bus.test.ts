@@ -128,6 +128,56 @@ describe('Class: LocalBus', () => {
       await http.close();
     });
 
+    it.each([
+      ['a body that is not JSON', 'AWSEvents.PutEvents', '{not json', 400, 'SerializationException'],
+      [
+        'an operation the local bus does not offer',
+        'AWSEvents.DeleteRule',
+        '{}',
+        400,
+        'UnknownOperationException',
+      ],
+      ['no entries', 'AWSEvents.PutEvents', '{"Entries":[]}', 400, 'ValidationException'],
+      [
+        'eleven entries',
+        'AWSEvents.PutEvents',
+        JSON.stringify({ Entries: Array(11).fill({ Source: 's', DetailType: 'd', Detail: '{}' }) }),
+        400,
+        'ValidationException',
+      ],
+      [
+        'entries of the wrong shape',
+        'AWSEvents.PutEvents',
+        '{"Entries":[{"Source":42}]}',
+        400,
+        'ValidationException',
+      ],
+      [
+        'a body over 1 MB',
+        'AWSEvents.PutEvents',
+        `{"Entries":[{"Detail":"${'x'.repeat(1024 * 1024)}"}]}`,
+        413,
+        'ValidationException',
+      ],
+    ])(
+      'refuses %s with the AWS error type, and puts nothing on the bus',
+      async (_name, target, body, status, type) => {
+        const received: EventBridgeEnvelope[] = [];
+        bus.addRule('all', { source: [{ exists: true }] }, async (e) => void received.push(e));
+
+        const response = await fetch(http.endpoint, {
+          method: 'POST',
+          headers: { 'x-amz-target': target, 'content-type': 'application/x-amz-json-1.1' },
+          body,
+        });
+        await bus.whenIdle();
+
+        expect(response.status).toBe(status);
+        expect(await response.json()).toMatchObject({ __type: type, message: expect.any(String) });
+        expect(received).toEqual([]);
+      },
+    );
+
     it('accepts PutEvents from the real SDK and answers per entry', async () => {
       const received: EventBridgeEnvelope[] = [];
       bus.addRule('all-tests', { source: ['test'] }, async (e) => void received.push(e));

@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
+import { CONTRACT_FILE_NAMES } from '../../../events/rules';
 import { parseContract } from '../../core/contracts/parse-contract';
 import { type CsvValidationResult, validateCsv } from '../../core/csv/validate-csv';
 import type { Problem } from '../../core/problem';
-import { CONTRACT_FILE_NAMES } from '../../core/publishing/object-key';
 import { type Output, UsageError } from '../output';
 
 interface FolderReport {

@@ -1,8 +1,6 @@
 import { CONTRACT_FILE_NAMES, QUARANTINE_PREFIX } from '../../../events/rules';
 import { PRODUCT_ID_PATTERN } from '../contracts/data-contract';
 
-export { CONTRACT_FILE_NAMES };
-
 export type ObjectKeyKind =
   | { kind: 'quarantined' }
   | { kind: 'invalid'; productId: string; message: string }

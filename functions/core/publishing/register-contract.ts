@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { S3LocationSchema } from '../../../events/domain/common';
 import { DataProductRegistered, DataProductUpdated } from '../../../events/domain/product-events';
 import { type OutgoingEvent, outgoing } from '../../ports/event-publisher';
-import type * as z from '../../shared/zod';
 import { parseContract } from '../contracts/parse-contract';
 import { ConcurrentUpdateError } from '../errors';
 import type { Problem } from '../problem';
@@ -76,13 +74,12 @@ export const registerContract = async (
       status: record.status,
       contractVersion: record.contractVersion,
     };
-    const s3Location: z.infer<typeof S3LocationSchema> = location;
     if (!existing) {
       return [
         outgoing(DataProductRegistered, {
           metadata: ids.metadata(DataProductRegistered.detailType, productId),
           product: summary,
-          location: s3Location,
+          location,
           contract: ref,
         }),
       ];
@@ -92,7 +89,7 @@ export const registerContract = async (
         metadata: ids.metadata(DataProductUpdated.detailType, productId),
         product: summary,
         previousContractVersion: existing.contractVersion,
-        location: s3Location,
+        location,
         contract: ref,
       }),
     ];

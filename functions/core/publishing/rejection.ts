@@ -23,7 +23,6 @@ const SUMMARIES: Record<RejectionReason, string> = {
   'no-contract': 'the product has no data contract yet: upload <product-id>/datacontract.yaml first',
   'invalid-key': 'the object key does not follow the <product-id>/… folder convention',
   'location-conflict': 'the storage location belongs to another product',
-  'stale-contract-version': 'the contract is older than the registered one',
 };
 
 export const rejection = (
