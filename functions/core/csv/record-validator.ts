@@ -20,6 +20,7 @@ import {
 } from './column-rules';
 import { type CsvProblem, type CsvSink, MAX_FIELD_BYTES, type RecordExtent } from './csv-tokenizer';
 import { FastRecordParser } from './fast-record';
+import { IntegerKeySet } from './integer-key-set';
 import { combineFingerprints, fingerprint, integerFingerprint, UniqueKeySet } from './unique-key-set';
 import { bytesEqual, scanned } from './value-checks';
 
@@ -36,7 +37,7 @@ interface KeyCheck {
   readonly columns: number[];
   readonly label: string;
   readonly rule: 'unique' | 'primary-key';
-  readonly set: UniqueKeySet;
+  readonly set: UniqueKeySet | IntegerKeySet;
   /** Last row whose key was remembered. */
   lastRow: number;
   full: boolean;
@@ -173,7 +174,8 @@ export class RecordValidator implements CsvSink {
     const share = plans.length > 0 ? Math.floor(this.budget / plans.length) : 0;
     return plans.map((plan) => {
       const integers = plan.columns.length === 1 && this.rules[plan.columns[0] as number]?.kind === K_INTEGER;
-      return { ...plan, set: new UniqueKeySet(share, integers), lastRow: 0, full: false };
+      const set = integers ? new IntegerKeySet(share) : new UniqueKeySet(share);
+      return { ...plan, set, lastRow: 0, full: false };
     });
   }
 
@@ -380,8 +382,12 @@ export class RecordValidator implements CsvSink {
     this.uniquenessPartial = true;
     const mib = Math.round((this.budget / this.keyChecks.length / 1024 / 1024) * 100) / 100;
     const what = check.rule === 'unique' ? 'uniqueness' : 'primary key uniqueness';
+    const holds =
+      check.set instanceof IntegerKeySet && check.set.runCapacity > 0
+        ? `${check.set.limit} keys out of order plus up to ${check.set.runCapacity} consecutive ids`
+        : `${check.set.limit} keys`;
     this.notices.push(
-      `${what} of ${check.label} is not checked after row ${check.lastRow}: its ${mib} MiB key budget holds ${check.set.limit} keys; duplicates of keys seen up to that row are still found`,
+      `${what} of ${check.label} is not checked after row ${check.lastRow}: its ${mib} MiB key budget holds ${holds}; duplicates of keys seen up to that row are still found`,
     );
   }
 

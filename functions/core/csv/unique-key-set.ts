@@ -134,9 +134,14 @@ export class UniqueKeySet {
     return this.size >= this.limit;
   }
 
+  /** The row where the fingerprint was first seen, 0 when the set does not hold it. */
+  find(hi: number, lo: number): number {
+    return this.add(hi, lo, 0);
+  }
+
   /**
    * Adds a fingerprint (`hi`, `lo` unsigned) first seen on `row` (≥ 1). Returns the row where it was seen
-   * before, 0 when it is new and was added, -1 when it is new but the set is full.
+   * before, 0 when it is new and was added, -1 when it is new but the set is full. Row 0 only looks it up.
    */
   add(hi: number, lo: number, row: number): number {
     const capacity = this.capacity;
@@ -168,13 +173,17 @@ export class UniqueKeySet {
     }
   }
 
-  /** One probe: the key's earlier row, 0 once stored in this empty slot, -1 when full, or TAKEN by another key. */
+  /**
+   * One probe: the key's earlier row, 0 once stored in this empty slot (or found empty by a lookup), -1 when
+   * full, or TAKEN by another key.
+   */
   private visit(slot: number, hi: number, lo: number, row: number): number {
     this.probes++;
     const slots = this.slots;
     const at = slot * 3;
     const seen = slots[at + 2] as number;
     if (seen === 0) {
+      if (row === 0) return 0;
       if (this.size >= this.limit) return -1;
       slots[at] = hi;
       slots[at + 1] = lo;

@@ -583,15 +583,27 @@ describe('validateCsv: uniqueness', () => {
   it('goes partial past its key budget, and says after which row', async () => {
     const ids = Array.from({ length: 20 }, (_, i) => i + 1);
     const csv = `id\n${[...ids, 3, 19].join('\n')}\n`;
-    // 100 bytes hold 8 slots of 12 bytes, filled to 75 %: the first 6 keys.
+    // Too small for a run of consecutive ids: 75 of the 100 bytes hold 6 slots of 12 bytes, filled to 75 %.
     const result = await validateEverywhere(csv, [int('id', { unique: true })], { uniqueKeyBudget: 100 });
     expect(result.uniqueness).toBe('partial');
     expect(brief(result)).toEqual([{ row: 22, column: 'id', rule: 'unique' }]);
     expect(result.notices).toEqual([
-      'uniqueness of id is not checked after row 7: its 0 MiB key budget holds 6 keys; duplicates of keys seen up to that row are still found',
+      'uniqueness of id is not checked after row 5: its 0 MiB key budget holds 4 keys; duplicates of keys seen up to that row are still found',
     ]);
     const whole = await validateEverywhere(csv, [int('id', { unique: true })]);
     expect(whole.uniqueness).toBe('complete');
     expect(rowsOf(whole, 'unique')).toEqual([22, 23]);
+  });
+
+  it('checks consecutive integer ids past what the key table holds, exactly', async () => {
+    const ids = Array.from({ length: 5_000 }, (_, i) => i + 1);
+    const csv = `id\n${[...ids, 4_321, 5_001, 17].join('\n')}\n`;
+    // 64 KiB: a table of about 4 000 keys, and a run of about 16 000 consecutive ids.
+    const result = await validateEverywhere(csv, [int('id', { unique: true })], { uniqueKeyBudget: 64 * 1024 });
+    expect(result.uniqueness).toBe('complete');
+    expect(result.errors.map((error) => [error.row, error.message])).toEqual([
+      [5_002, expect.stringContaining('row 4322')],
+      [5_004, expect.stringContaining('row 18')],
+    ]);
   });
 });
