@@ -15,7 +15,7 @@ const SHORT_RUN = 1024;
 const MAX_STEP = 255;
 
 /** The safe integer stored in a fingerprint by `integerFingerprint`. */
-const valueOf = (hi: number, lo: number): number => {
+const idOf = (hi: number, lo: number): number => {
   const magnitude = (hi & 0x7fffffff) * 4294967296 + lo;
   return hi & 0x80000000 ? -magnitude : magnitude;
 };
@@ -64,7 +64,7 @@ export class IntegerKeySet {
 
   /** Returns the row where the id was seen before, 0 when it is new and was added, -1 when new but full. */
   add(hi: number, lo: number, row: number): number {
-    const value = valueOf(hi, lo);
+    const value = idOf(hi, lo);
     const offset = value - this.first;
     if (offset >= 0 && offset < this.length) return this.rowAt(offset);
     if (value >= this.tableMin && value <= this.tableMax) {

@@ -599,7 +599,9 @@ describe('validateCsv: uniqueness', () => {
     const ids = Array.from({ length: 5_000 }, (_, i) => i + 1);
     const csv = `id\n${[...ids, 4_321, 5_001, 17].join('\n')}\n`;
     // 64 KiB: a table of about 4 000 keys, and a run of about 16 000 consecutive ids.
-    const result = await validateEverywhere(csv, [int('id', { unique: true })], { uniqueKeyBudget: 64 * 1024 });
+    const result = await validateEverywhere(csv, [int('id', { unique: true })], {
+      uniqueKeyBudget: 64 * 1024,
+    });
     expect(result.uniqueness).toBe('complete');
     expect(result.errors.map((error) => [error.row, error.message])).toEqual([
       [5_002, expect.stringContaining('row 4322')],
