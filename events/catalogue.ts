@@ -1,14 +1,17 @@
 import {
+  DataProductDeprecated,
   DataProductRegistered,
   DataProductRejected,
+  DataProductSchemaChanged,
   DataProductUpdated,
   DataProductValidationFailed,
   DataProductVersionPublished,
 } from './domain/product-events';
+import { GitPushReceived } from './inbound/git-push-received';
 import { S3ObjectCreated } from './inbound/s3-object-created';
 
-/** Events the platform receives. */
-export const inboundEvents = [S3ObjectCreated] as const;
+/** Events the platform receives (the git push as the webhook receiver normalises it). */
+export const inboundEvents = [S3ObjectCreated, GitPushReceived] as const;
 
 /** Events the platform emits. */
 export const domainEvents = [
@@ -17,6 +20,8 @@ export const domainEvents = [
   DataProductRejected,
   DataProductVersionPublished,
   DataProductValidationFailed,
+  DataProductSchemaChanged,
+  DataProductDeprecated,
 ] as const;
 
 export const catalogue = [...inboundEvents, ...domainEvents] as const;

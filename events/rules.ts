@@ -1,3 +1,4 @@
+import { GitPushReceived } from './inbound/git-push-received';
 import { S3ObjectCreated } from './inbound/s3-object-created';
 
 /** Objects under this prefix are quarantined files; no rule matches them, so moving a file there never loops. */
@@ -13,7 +14,7 @@ export interface RuleSpec {
   readonly description: string;
   readonly pattern: EventPattern;
   /** Handler module name under `functions/handlers/`. */
-  readonly handler: 'contract-uploaded' | 'data-uploaded';
+  readonly handler: 'contract-uploaded' | 'data-uploaded' | 'git-push-received';
 }
 
 export interface RoutingConfig {
@@ -55,5 +56,11 @@ export const platformRules = (config: RoutingConfig): RuleSpec[] => [
         object: { key: [{ 'anything-but': { prefix: QUARANTINE_PREFIX } }] },
       },
     },
+  },
+  {
+    id: 'git-push-to-processor',
+    description: 'Pushes to the data repo (verified by the webhook receiver) go to the push processor',
+    handler: 'git-push-received',
+    pattern: { source: [GitPushReceived.source], 'detail-type': [GitPushReceived.detailType] },
   },
 ];

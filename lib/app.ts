@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import * as z from '../events/zod';
+import type { DataRepoSettings } from './constructs/data-repo';
 import { ProcessingStack } from './stacks/processing-stack';
 import { StatefulStack } from './stacks/stateful-stack';
 
@@ -36,6 +38,26 @@ export interface DataMeshApp {
 
 const STAGE = /^[a-z][a-z0-9-]{0,19}$/;
 
+const DataRepoContextSchema = z.object({
+  provider: z._default(z.enum(['github', 'gitlab', 'gitea']), 'github'),
+  repository: z.optional(z.string()),
+  branch: z.optional(z.string()),
+  apiUrl: z.optional(z.url()),
+  teams: z.optional(z.record(z.string(), z.array(z.string()))),
+});
+
+/** The `dataRepo` context (cdk.json or `-c dataRepo='{…}'`): a JSON object or its text. */
+const dataRepoSettings = (value: unknown): DataRepoSettings => {
+  const parsed = DataRepoContextSchema.safeParse(
+    typeof value === 'string' ? JSON.parse(value) : (value ?? {}),
+  );
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid dataRepo context: ${issues}`);
+  }
+  return parsed.data;
+};
+
 /**
  * The context of `cdk.json` (stage default, feature flags). The CLI passes it to the app itself; reading it
  * here too makes an app built by the tests synthesize exactly what `cdk synth` does.
@@ -67,6 +89,9 @@ export const buildApp = (options: BuildAppOptions = {}): DataMeshApp => {
     bus: stateful.bus,
     dataBucket: stateful.dataBucket,
     table: stateful.table,
+    webhookSecret: stateful.webhookSecret,
+    gitTokenSecret: stateful.gitTokenSecret,
+    dataRepo: dataRepoSettings(app.node.tryGetContext('dataRepo')),
   });
 
   // cdk-nag v3 is a policy validation plugin (not an Aspect): it runs after synthesis and fails it on errors.

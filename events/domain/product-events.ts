@@ -1,13 +1,15 @@
 import { defineEvent } from '../event-contract';
 import * as z from '../zod';
 import {
+  ActorSchema,
   CsvErrorSchema,
   EventMetadataSchema,
+  FileRefSchema,
   PLATFORM_SOURCE,
   ProblemDetailSchema,
   ProductSummarySchema,
-  S3LocationSchema,
-  S3ObjectRefSchema,
+  SchemaChangeSchema,
+  StorageLocationSchema,
 } from './common';
 
 export const DataProductRegistered = defineEvent({
@@ -16,8 +18,8 @@ export const DataProductRegistered = defineEvent({
   detail: z.object({
     metadata: EventMetadataSchema,
     product: ProductSummarySchema,
-    location: S3LocationSchema,
-    contract: S3ObjectRefSchema,
+    location: StorageLocationSchema,
+    contract: FileRefSchema,
   }),
 });
 
@@ -28,8 +30,8 @@ export const DataProductUpdated = defineEvent({
     metadata: EventMetadataSchema,
     product: ProductSummarySchema,
     previousContractVersion: z.string(),
-    location: S3LocationSchema,
-    contract: S3ObjectRefSchema,
+    location: StorageLocationSchema,
+    contract: FileRefSchema,
   }),
 });
 
@@ -39,6 +41,12 @@ export const RejectionReasonSchema = z.enum([
   'no-contract',
   'invalid-key',
   'location-conflict',
+  /** A git push by someone who is not a member of the product's owner team. */
+  'not-owner',
+  /** A breaking schema change without a new major contract version. */
+  'breaking-change',
+  /** Two folders (or a folder and the catalog) claim one product id. */
+  'product-id-clash',
 ]);
 
 export const DataProductRejected = defineEvent({
@@ -49,8 +57,10 @@ export const DataProductRejected = defineEvent({
     reason: RejectionReasonSchema,
     /** Human summary, e.g. "datacontract.yaml has 3 problems". */
     message: z.string(),
-    object: S3ObjectRefSchema,
+    object: FileRefSchema,
     errors: z.array(ProblemDetailSchema),
+    /** Who pushed, when a git push caused the rejection. */
+    actor: z.optional(ActorSchema),
   }),
 });
 
@@ -61,7 +71,7 @@ export const DataProductVersionPublished = defineEvent({
     metadata: EventMetadataSchema,
     version: z.object({
       versionId: z.string(),
-      object: S3ObjectRefSchema,
+      object: FileRefSchema,
       rows: z.number(),
       size: z.number(),
       sha256: z.string(),
@@ -76,8 +86,9 @@ export const DataProductValidationFailed = defineEvent({
   detail: z.object({
     metadata: EventMetadataSchema,
     versionId: z.string(),
-    object: S3ObjectRefSchema,
-    quarantinedAs: S3ObjectRefSchema,
+    object: FileRefSchema,
+    /** Where a rejected upload was moved; absent for files in the data repo (git history keeps them). */
+    quarantinedAs: z.optional(FileRefSchema),
     contractVersion: z.string(),
     rows: z.number(),
     errorCount: z.number(),
@@ -86,9 +97,39 @@ export const DataProductValidationFailed = defineEvent({
   }),
 });
 
+export const DataProductSchemaChanged = defineEvent({
+  source: PLATFORM_SOURCE,
+  detailType: 'Data Product Schema Changed',
+  detail: z.object({
+    metadata: EventMetadataSchema,
+    product: ProductSummarySchema,
+    previousContractVersion: z.string(),
+    /** `breaking` when any change is; a breaking change is only accepted with a new major version. */
+    verdict: z.enum(['breaking', 'non-breaking']),
+    changes: z.array(SchemaChangeSchema),
+    contract: FileRefSchema,
+    actor: z.optional(ActorSchema),
+  }),
+});
+
+export const DataProductDeprecated = defineEvent({
+  source: PLATFORM_SOURCE,
+  detailType: 'Data Product Deprecated',
+  detail: z.object({
+    metadata: EventMetadataSchema,
+    product: ProductSummarySchema,
+    /** Why: its folder was deleted from the data repo, or its contract says `deprecated`. */
+    reason: z.enum(['folder-deleted', 'contract-status']),
+    location: StorageLocationSchema,
+    actor: z.optional(ActorSchema),
+  }),
+});
+
 export type DataProductRegisteredDetail = z.infer<typeof DataProductRegistered.detail>;
 export type DataProductUpdatedDetail = z.infer<typeof DataProductUpdated.detail>;
 export type DataProductRejectedDetail = z.infer<typeof DataProductRejected.detail>;
 export type DataProductVersionPublishedDetail = z.infer<typeof DataProductVersionPublished.detail>;
 export type DataProductValidationFailedDetail = z.infer<typeof DataProductValidationFailed.detail>;
+export type DataProductSchemaChangedDetail = z.infer<typeof DataProductSchemaChanged.detail>;
+export type DataProductDeprecatedDetail = z.infer<typeof DataProductDeprecated.detail>;
 export type RejectionReason = z.infer<typeof RejectionReasonSchema>;

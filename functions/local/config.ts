@@ -20,6 +20,7 @@ export const LocalEnvSchema = z.object({
   MESH_HTTP_PORT: z._default(port, 4580),
   MESH_S3_PORT: z._default(port, 4581),
   MESH_DYNAMODB_PORT: z._default(port, 4582),
+  MESH_DATA_BRANCH: z._default(z.string().check(z.regex(/^[A-Za-z0-9._/-]+$/)), 'main'),
   MESH_BUCKET: z._default(z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)), 'data-mesh-local'),
 });
 
@@ -27,6 +28,7 @@ export interface LocalConfig {
   stateDir: string;
   ports: { http: number; s3: number; dynamodb: number };
   bucket: string;
+  dataRepoBranch: string;
   tableName: string;
   busName: string;
   region: string;
@@ -39,6 +41,7 @@ export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env, cwd = proc
     stateDir: resolve(cwd, e.MESH_STATE_DIR ?? '.mesh'),
     ports: { http: e.MESH_HTTP_PORT, s3: e.MESH_S3_PORT, dynamodb: e.MESH_DYNAMODB_PORT },
     bucket: e.MESH_BUCKET,
+    dataRepoBranch: e.MESH_DATA_BRANCH,
     tableName: 'data-mesh-local-registry',
     busName: 'data-mesh-local',
     region: 'us-east-1',

@@ -22,7 +22,15 @@ export interface HttpServerOptions {
   port: number;
   bus: LocalBus;
   status: () => unknown;
+  /** The git webhook receiver: a Lambda function URL event in, its response out. */
+  webhook: (event: unknown) => Promise<unknown>;
 }
+
+const FunctionUrlResponseSchema = z.object({
+  statusCode: z.number(),
+  headers: z._default(z.record(z.string(), z.string()), {}),
+  body: z._default(z.string(), ''),
+});
 
 /**
  * The local platform's HTTP front door on 127.0.0.1: the EventBridge API (PutEvents, AWS JSON 1.1 — so the
@@ -73,6 +81,7 @@ const handle = async (options: HttpServerOptions, req: IncomingMessage, res: Ser
     const failed = entries.filter((e) => 'ErrorCode' in e).length;
     return sendJson(res, 200, { FailedEntryCount: failed, Entries: entries }, 'application/x-amz-json-1.1');
   }
+  if (req.url === '/webhooks/git') return forwardWebhook(options, req, res);
   if (req.method === 'GET' && (req.url === '/status' || req.url === '/status.json'))
     return sendJson(res, 200, options.status());
   if (req.method === 'GET' && req.url === '/') {
@@ -84,6 +93,34 @@ const handle = async (options: HttpServerOptions, req: IncomingMessage, res: Ser
   }
   sendJson(res, 404, { message: `no route for ${req.method} ${req.url}` });
 };
+
+/** Hands the request to the same handler a Lambda function URL invokes, in its payload format 2.0. */
+const forwardWebhook = async (options: HttpServerOptions, req: IncomingMessage, res: ServerResponse) => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > WEBHOOK_MAX_BYTES) return sendJson(res, 413, { message: 'webhook body larger than 5 MB' });
+    chunks.push(chunk as Buffer);
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const event = {
+    version: '2.0',
+    rawPath: '/webhooks/git',
+    headers,
+    body: Buffer.concat(chunks).toString('base64'),
+    isBase64Encoded: true,
+    requestContext: { http: { method: req.method ?? 'GET', path: '/webhooks/git' } },
+  };
+  const response = FunctionUrlResponseSchema.parse(await options.webhook(event));
+  res.writeHead(response.statusCode, response.headers);
+  res.end(response.body);
+};
+
+const WEBHOOK_MAX_BYTES = 5 * 1024 * 1024;
 
 const readBody = async (req: IncomingMessage): Promise<string | undefined> => {
   const chunks: Buffer[] = [];

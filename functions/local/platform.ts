@@ -1,12 +1,14 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeEnvelope } from '../../events/event-contract';
 import { platformRules, type RuleSpec } from '../../events/rules';
+import { buildGitOpsDeps, buildReceiver } from '../handlers/git-root';
 import { buildPublishingDeps } from '../handlers/publishing-root';
 import type { Logger } from '../ports/logger';
 import { LocalBus } from './bus/local-bus';
 import type { LocalConfig } from './config';
+import { ensureDataRepo } from './git/data-repo';
 import { startHttpServer } from './http-server';
 import { localLambdaContext } from './lambda-context';
 import { ensureRegistryTable, startLocalDynamoDb } from './local-dynamodb';
@@ -34,6 +36,19 @@ const handlerFactories: Record<RuleSpec['handler'], (env: NodeJS.ProcessEnv) => 
     const deps = buildPublishingDeps(env);
     return makeHandler(() => deps);
   },
+  'git-push-received': async (env) => {
+    const { makeHandler } = await import('../handlers/git-push-received');
+    const deps = buildGitOpsDeps(env);
+    return makeHandler(() => deps);
+  },
+};
+
+/** The git webhook endpoint: the function URL handler, fed by the local HTTP server. */
+const webhookHandler = async (env: NodeJS.ProcessEnv) => {
+  const { makeHandler } = await import('../handlers/git-webhook');
+  const receiver = buildReceiver(env);
+  const handler = makeHandler(() => receiver);
+  return (event: unknown) => handler(event, localLambdaContext('git-webhook'));
 };
 
 export interface LocalEndpoints {
@@ -48,6 +63,11 @@ export interface LocalEndpoints {
   region: string;
   eventLog: string;
   deadLetters: string;
+  /** The bare data repo: `git clone <dataRepo>`. */
+  dataRepo: string;
+  dataRepoBranch: string;
+  /** Team membership for ownership checks, read at start (absent: ownership not enforced). */
+  teamsFile: string;
 }
 
 export type LocalPlatform = Awaited<ReturnType<typeof startPlatform>>;
@@ -91,11 +111,13 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
 
     // Filled in once every server listens; until then the status page says the platform is starting.
     let endpoints: LocalEndpoints | undefined;
+    let onWebhook: ((event: unknown) => Promise<unknown>) | undefined;
     const http = await listening('MESH_HTTP_PORT', config.ports.http, () =>
       startHttpServer({
         port: config.ports.http,
         bus,
         status: () => (endpoints ? { status: 'running', endpoints } : { status: 'starting' }),
+        webhook: (event) => (onWebhook ? onWebhook(event) : Promise.resolve(undefined)),
       }),
     );
     closers.push(http.close);
@@ -112,6 +134,9 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
     );
     closers.push(s3.close);
 
+    const repo = await ensureDataRepo(config.stateDir, config.dataRepoBranch);
+    const teamsFile = join(config.stateDir, 'teams.json');
+    const teams = await readTeams(teamsFile);
     const env: NodeJS.ProcessEnv = {
       TABLE_NAME: config.tableName,
       EVENT_BUS_NAME: config.busName,
@@ -122,6 +147,11 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: http.endpoint,
       S3_FORCE_PATH_STYLE: 'true',
+      GIT_PROVIDER: 'local',
+      LOCAL_GIT_DIR: repo.gitDir,
+      DATA_REPO_BRANCH: repo.branch,
+      WEBHOOK_SECRETS: JSON.stringify({ github: repo.secret }),
+      ...(teams ? { TEAMS_JSON: teams } : {}),
     };
     await ensureRegistryTable(
       new DynamoDBClient({
@@ -136,6 +166,7 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
       const handler = await handlerFactories[rule.handler](env);
       bus.addRule(rule.id, rule.pattern, (event) => handler(event, localLambdaContext(rule.handler)));
     }
+    onWebhook = await webhookHandler(env);
 
     endpoints = {
       stateDir: config.stateDir,
@@ -148,6 +179,9 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
       busName: config.busName,
       region: config.region,
       ...files,
+      dataRepo: repo.gitDir,
+      dataRepoBranch: repo.branch,
+      teamsFile,
     };
     await writeFile(
       join(config.stateDir, 'endpoints.json'),
@@ -157,6 +191,15 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
   } catch (error) {
     await stop();
     throw error;
+  }
+};
+
+/** `teams.json` in the state folder (team → members), validated by the functions' own env schema. */
+const readTeams = async (file: string): Promise<string | undefined> => {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    return undefined;
   }
 };
 

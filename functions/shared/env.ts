@@ -25,3 +25,51 @@ export const PublishingEnvSchema = z.object({
 });
 
 export type PublishingEnv = z.infer<typeof PublishingEnvSchema>;
+
+const json = <S extends z.ZodMiniType>(schema: S) =>
+  z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.issues.push({ code: 'custom', message: 'is not valid JSON', input: text });
+          return z.NEVER;
+        }
+      }),
+    ),
+    schema,
+  );
+
+export const WebhookSecretsSchema = z.object({
+  github: z.optional(nonEmpty),
+  gitlab: z.optional(nonEmpty),
+  gitea: z.optional(nonEmpty),
+  forgejo: z.optional(nonEmpty),
+});
+
+/**
+ * The data repo's functions. Secrets come from Secrets Manager on AWS (`*_SECRET_ARN`, a JSON secret) and
+ * straight from the environment locally (`WEBHOOK_SECRETS`, `GIT_TOKEN`).
+ */
+export const GitEnvSchema = z.object({
+  TABLE_NAME: nonEmpty,
+  EVENT_BUS_NAME: nonEmpty,
+  DATA_REPO_BRANCH: z._default(nonEmpty, 'main'),
+  /** When set, pushes from any other repository are ignored (`owner/name`). */
+  DATA_REPO: z.optional(nonEmpty),
+  GIT_PROVIDER: z.enum(['local', 'github', 'gitlab', 'gitea']),
+  GIT_API_URL: z.optional(z.url()),
+  LOCAL_GIT_DIR: z.optional(nonEmpty),
+  GIT_TOKEN: z.optional(nonEmpty),
+  /** A secret holding `{"token": "…"}`. */
+  GIT_TOKEN_SECRET_ARN: z.optional(nonEmpty),
+  WEBHOOK_SECRETS: z.optional(json(WebhookSecretsSchema)),
+  /** A secret holding `{"github": "…", "gitlab": "…", …}`. */
+  WEBHOOK_SECRET_ARN: z.optional(nonEmpty),
+  /** Team → members (usernames or emails). */
+  TEAMS_JSON: z.optional(json(z.record(z.string(), z.array(z.string())))),
+});
+
+export type GitEnv = z.infer<typeof GitEnvSchema>;

@@ -1,12 +1,12 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type EventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget, LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { S3ObjectCreated } from '../../events/inbound/s3-object-created';
 import {
@@ -16,6 +16,7 @@ import {
   type EventPattern as SpecPattern,
 } from '../../events/rules';
 import { acknowledgeWildcardResources } from '../nag';
+import { deadLetterQueue, notEmptyAlarm, READ_DEAD_LETTER } from './dead-letter';
 import { HouseFunction } from './house-function';
 
 export interface PublishingProps {
@@ -93,12 +94,12 @@ export class Publishing extends Construct {
     this.grantRead(this.dataFunction, dataBucket);
     this.grantQuarantine(this.dataFunction, dataBucket);
 
-    this.deadLetterQueue = this.deadLetterQueueFor('DeadLetterQueue');
-    const handlers = {
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue');
+    const handlers: Partial<Record<RuleSpec['handler'], HouseFunction>> = {
       'contract-uploaded': this.contractFunction,
       'data-uploaded': this.dataFunction,
-    } satisfies Record<RuleSpec['handler'], HouseFunction>;
-    for (const fn of Object.values(handlers)) {
+    };
+    for (const fn of [this.contractFunction, this.dataFunction]) {
       // The rule's dead-letter queue only catches events EventBridge could not hand to Lambda. Once Lambda has
       // accepted an event, a failing handler is retried by Lambda's own async invocation and then sent to the
       // function's on-failure destination — the same queue, so no event is ever dropped silently.
@@ -110,12 +111,15 @@ export class Publishing extends Construct {
     }
     const rules: Record<string, Rule> = {};
     for (const spec of platformRules({ dataBuckets: [dataBucket.bucketName] })) {
+      const target = handlers[spec.handler];
+      // Rules for other subsystems' functions (the data repo's) are theirs to deploy.
+      if (!target) continue;
       rules[spec.id] = new Rule(this, spec.id, {
         eventBus: bus,
         description: spec.description,
         eventPattern: toCdkEventPattern(spec.pattern),
         targets: [
-          new LambdaFunction(handlers[spec.handler], {
+          new LambdaFunction(target, {
             retryAttempts: 8,
             maxEventAge: Duration.hours(2),
             deadLetterQueue: this.deadLetterQueue,
@@ -125,7 +129,7 @@ export class Publishing extends Construct {
     }
     this.rules = rules;
 
-    this.forwardDeadLetterQueue = this.deadLetterQueueFor('ForwardDeadLetterQueue');
+    this.forwardDeadLetterQueue = deadLetterQueue(this, 'ForwardDeadLetterQueue');
     // No `eventBus`: the rule lives on the default bus, where S3 delivers. Everything the bucket announces is
     // forwarded (quarantine moves included, so the archive keeps them); the platform rules do the filtering.
     this.forwardRule = new Rule(this, 'ForwardS3Events', {
@@ -139,9 +143,8 @@ export class Publishing extends Construct {
       targets: [new EventBusTarget(bus, { deadLetterQueue: this.forwardDeadLetterQueue })],
     });
 
-    const readMessage =
-      'read a message: its ERROR_CODE and ERROR_MESSAGE attributes say why EventBridge gave up';
-    this.deadLetterAlarm = this.notEmptyAlarm('DeadLetterAlarm', this.deadLetterQueue, {
+    const readMessage = READ_DEAD_LETTER;
+    this.deadLetterAlarm = notEmptyAlarm(this, 'DeadLetterAlarm', this.deadLetterQueue, {
       alarmName: `data-mesh-${stage}-publishing-dlq-not-empty`,
       description: [
         'Object Created events could not be delivered to a publishing function (8 retries or 2 hours),',
@@ -154,7 +157,7 @@ export class Publishing extends Construct {
         'cannot send back to a rule); 4) purge the queue once the replay succeeded.',
       ],
     });
-    this.forwardDeadLetterAlarm = this.notEmptyAlarm('ForwardDeadLetterAlarm', this.forwardDeadLetterQueue, {
+    this.forwardDeadLetterAlarm = notEmptyAlarm(this, 'ForwardDeadLetterAlarm', this.forwardDeadLetterQueue, {
       alarmName: `data-mesh-${stage}-publishing-forward-dlq-not-empty`,
       description: [
         'S3 Object Created events of the data bucket could not be forwarded from the default bus to the',
@@ -210,37 +213,5 @@ export class Publishing extends Construct {
       [quarantined],
       `Writes are limited to the quarantine prefix (${QUARANTINE_PREFIX}), whose keys mirror the producer's keys.`,
     );
-  }
-
-  private deadLetterQueueFor(id: string) {
-    const queue = new Queue(this, id, {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(queue.node.defaultChild ?? queue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of an EventBridge target; its messages are re-driven by ' +
-        'replaying the bus archive, so it has no consumer whose failures would need another DLQ.',
-    });
-    return queue;
-  }
-
-  /** Alarms as soon as `queue` holds a message; `description` (joined with spaces) is the runbook. */
-  private notEmptyAlarm(id: string, queue: Queue, options: { alarmName: string; description: string[] }) {
-    return new Alarm(this, id, {
-      alarmName: options.alarmName,
-      alarmDescription: options.description.join(' '),
-      metric: queue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: Stats.MAXIMUM,
-      }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      // An empty, idle queue stops reporting; no data means nothing is parked.
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
   }
 }

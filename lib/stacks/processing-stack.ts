@@ -2,7 +2,9 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { DataRepo, type DataRepoSettings } from '../constructs/data-repo';
 import { Publishing } from '../constructs/publishing';
 
 export interface ProcessingStackProps extends StackProps {
@@ -14,11 +16,16 @@ export interface ProcessingStackProps extends StackProps {
   readonly dataBucket: IBucket;
   /** The registry table, from the stateful stack. */
   readonly table: ITable;
+  readonly webhookSecret: ISecret;
+  readonly gitTokenSecret: ISecret;
+  /** The data repo (CDK context `dataRepo`). */
+  readonly dataRepo: DataRepoSettings;
 }
 
 /** Functions, rules, queues and alarms: stateless, so it can be destroyed and redeployed at will. */
 export class ProcessingStack extends Stack {
   public readonly publishing: Publishing;
+  public readonly dataRepo: DataRepo;
 
   constructor(scope: Construct, id: string, props: ProcessingStackProps) {
     super(scope, id, props);
@@ -27,6 +34,14 @@ export class ProcessingStack extends Stack {
       bus: props.bus,
       dataBucket: props.dataBucket,
       table: props.table,
+    });
+    this.dataRepo = new DataRepo(this, 'DataRepo', {
+      stage: props.stage,
+      bus: props.bus,
+      table: props.table,
+      webhookSecret: props.webhookSecret,
+      gitTokenSecret: props.gitTokenSecret,
+      settings: props.dataRepo,
     });
   }
 }

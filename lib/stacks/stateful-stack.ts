@@ -2,6 +2,7 @@ import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib'
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnArchive, EventBus } from 'aws-cdk-lib/aws-events';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { REGISTRY_TABLE } from '../../functions/adapters/dynamodb/table-definition';
 
@@ -23,6 +24,10 @@ export class StatefulStack extends Stack {
   public readonly dataBucket: Bucket;
   /** The registry table `data-mesh-<stage>-registry`. */
   public readonly table: Table;
+  /** `data-mesh/<stage>/webhook-secrets`: `{"github": …, "gitlab": …, "gitea": …, "forgejo": …}`. */
+  public readonly webhookSecret: Secret;
+  /** `data-mesh/<stage>/git-token`: `{"token": …}`, a read-only API token for the data repo's host. */
+  public readonly gitTokenSecret: Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -81,6 +86,33 @@ export class StatefulStack extends Stack {
     });
 
     acknowledgeBucketNotificationsHandler(this);
+
+    // The webhook secret is generated for GitHub-style hosts; set the other hosts' keys when they are used.
+    this.webhookSecret = new Secret(this, 'WebhookSecret', {
+      secretName: `data-mesh/${stage}/webhook-secrets`,
+      description: 'Data repo webhook secrets per git host (JSON); paste the same value in the host webhook',
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'github',
+        excludePunctuation: true,
+        passwordLength: 40,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.gitTokenSecret = new Secret(this, 'GitTokenSecret', {
+      secretName: `data-mesh/${stage}/git-token`,
+      description: 'Read-only API token of the data repo host (JSON {"token": …}); replace the placeholder',
+      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'token', passwordLength: 32 },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const secret of [this.webhookSecret, this.gitTokenSecret]) {
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Rotation must happen at the git host too (the webhook secret and the API token are issued there), ' +
+          'so it is a manual runbook step, not a rotation Lambda; the functions re-read secrets every 5 minutes.',
+      });
+    }
   }
 }
 

@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app';
 
-describe('Bundling: the publishing functions', () => {
+describe('Bundling: every function', () => {
   it('bundles each handler with the local esbuild into a loadable ESM asset with a source map', () => {
     // Prepare: the real app, bundling on (no bundling-stacks context).
     const { app, processing } = buildApp({
@@ -23,7 +23,8 @@ describe('Bundling: the publishing functions', () => {
     ) as {
       Properties: { Code: { S3Key: string } };
     }[];
-    expect(functions).toHaveLength(2);
+    // contract-uploaded, data-uploaded, git-webhook, git-push-received.
+    expect(functions).toHaveLength(4);
     for (const fn of functions) {
       const assetDir = join(assembly.directory, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
       const bundle = join(assetDir, 'index.mjs');

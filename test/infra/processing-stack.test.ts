@@ -160,7 +160,11 @@ describe('Stack: ProcessingStack', () => {
       const rules = rulesOnPlatformBus();
       expect(rules).toHaveLength(specs.length);
       for (const [, rule] of rules) expect(rule.Properties.EventBusName).toEqual(ref.busName);
-      expect(Object.keys(built.processing.publishing.rules).sort()).toEqual(specs.map((s) => s.id).sort());
+      const deployed = [
+        ...Object.keys(built.processing.publishing.rules),
+        built.processing.dataRepo.rule.node.id,
+      ];
+      expect(deployed.sort()).toEqual(specs.map((s) => s.id).sort());
     });
 
     it('uses each spec pattern unchanged (same JSON, same key order), with the data bucket name', () => {
@@ -188,7 +192,8 @@ describe('Stack: ProcessingStack', () => {
       Object.entries(built.processingTemplate.findResources('AWS::SQS::Queue')) as [string, Resource][];
 
     it('are encrypted, keep messages 14 days and refuse plain HTTP', () => {
-      expect(queues()).toHaveLength(2);
+      // Publishing's rule and forwarding queues, and the data repo's.
+      expect(queues()).toHaveLength(3);
       for (const [logicalId, queue] of queues()) {
         expect(queue.Properties).toMatchObject({
           SqsManagedSseEnabled: true,
@@ -289,6 +294,69 @@ describe('Stack: ProcessingStack', () => {
         PolicyDocument: {
           Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: ref.busArn }],
         },
+      });
+    });
+  });
+
+  describe('data repo', () => {
+    const fn = (prefix: string) => {
+      const found = Object.entries(built.processingTemplate.findResources('AWS::Lambda::Function')).filter(
+        ([id]) => id.startsWith(prefix),
+      ) as [string, Resource][];
+      expect(found).toHaveLength(1);
+      const [[logicalId, resource]] = found as [[string, Resource]];
+      return { logicalId, ...resource };
+    };
+
+    it('exposes the webhook receiver through a public function URL (deliveries are verified in code)', () => {
+      const receiver = fn('DataRepoReceiver');
+      expect(receiver.Properties).toMatchObject({ MemorySize: 256, Timeout: 10 });
+      built.processingTemplate.hasResourceProperties('AWS::Lambda::Url', {
+        AuthType: 'NONE',
+        TargetFunctionArn: { 'Fn::GetAtt': [receiver.logicalId, 'Arn'] },
+      });
+      const env = (receiver.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env).toMatchObject({ GIT_PROVIDER: 'github', DATA_REPO_BRANCH: 'main' });
+      expect(env.WEBHOOK_SECRET_ARN).toBeDefined();
+      expect(env.GIT_TOKEN_SECRET_ARN).toBeUndefined();
+    });
+
+    it('lets the receiver read only the webhook secret, and the processor only the git token', () => {
+      const policies = built.processingTemplate.findResources('AWS::IAM::Policy');
+      const secretReads = Object.entries(policies).flatMap(([id, policy]) =>
+        (
+          (policy as Resource).Properties.PolicyDocument as {
+            Statement: { Action: unknown; Resource: unknown }[];
+          }
+        ).Statement.filter((statement) =>
+          JSON.stringify(statement.Action).includes('secretsmanager:GetSecretValue'),
+        ).map((statement) => [id.replace(/[0-9A-F]{8}$/, ''), JSON.stringify(statement.Resource)]),
+      );
+      expect(secretReads).toHaveLength(2);
+      const [receiverRead] = secretReads.filter(([id]) => id?.startsWith('DataRepoReceiver'));
+      const [processorRead] = secretReads.filter(([id]) => id?.startsWith('DataRepoPushProcessor'));
+      expect(receiverRead?.[1]).toContain('WebhookSecret');
+      expect(processorRead?.[1]).toContain('GitTokenSecret');
+    });
+
+    it('routes Git Push Received to the push processor, with retries and its own DLQ and alarm', () => {
+      const processor = fn('DataRepoPushProcessor');
+      expect(processor.Properties).toMatchObject({ MemorySize: 1024, Timeout: 900 });
+      built.processingTemplate.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: { source: ['datamesh.webhooks'], 'detail-type': ['Git Push Received'] },
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [processor.logicalId, 'Arn'] },
+            RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 },
+            DeadLetterConfig: {
+              Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataRepoDeadLetterQueue'), 'Arn'] },
+            },
+          }),
+        ],
+      });
+      built.processingTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'data-mesh-test-data-repo-dlq-not-empty',
+        AlarmDescription: Match.stringLikeRegexp('GitProviderUnavailableError'),
       });
     });
   });

@@ -115,7 +115,12 @@ describe('Class: LocalBus', () => {
     let client: EventBridgeClient;
 
     beforeEach(async () => {
-      http = await startHttpServer({ port: 0, bus, status: () => ({}) });
+      http = await startHttpServer({
+        port: 0,
+        bus,
+        status: () => ({}),
+        webhook: async () => ({ statusCode: 404 }),
+      });
       client = new EventBridgeClient({
         endpoint: http.endpoint,
         region: 'us-east-1',

@@ -155,7 +155,10 @@ export class DynamoDbRegistry implements Registry {
     const { Responses } = await this.client.send(
       new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
     );
-    const found = (Responses?.[this.tableName] ?? []).map((item) => LocationItemSchema.parse(item));
+    const found = (Responses?.[this.tableName] ?? []).flatMap((item) => {
+      const { productId, location } = LocationItemSchema.parse(item);
+      return location.kind === 's3' ? [{ productId, location }] : [];
+    });
     found.sort((a, b) => b.location.prefix.length - a.location.prefix.length);
     return found[0];
   }

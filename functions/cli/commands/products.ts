@@ -1,3 +1,4 @@
+import { fileLabel, locationUri } from '../../core/file-ref';
 import { localClients, readEndpoints } from '../local-connection';
 import { type Output, table, UsageError } from '../output';
 
@@ -68,7 +69,7 @@ export const productShowCommand = async (
       ),
       '',
       'Locations:',
-      ...locations.map((l) => `  s3://${l.bucket}/${l.prefix}`),
+      ...locations.map((l) => `  ${locationUri(l)}`),
       '',
       versions.length ? 'Versions (newest first):' : 'No versions yet.',
       versions.length
@@ -80,7 +81,7 @@ export const productShowCommand = async (
               String(v.rows),
               String(v.size),
               `v${v.contractVersion}`,
-              v.object.key,
+              fileLabel(v.object),
             ]),
           ])
         : undefined,

@@ -1,15 +1,11 @@
-import {
-  DataProductValidationFailed,
-  DataProductVersionPublished,
-} from '../../../events/domain/product-events';
 import { CONTRACT_FILE_NAMES, QUARANTINE_PREFIX } from '../../../events/rules';
-import { type OutgoingEvent, outgoing } from '../../ports/event-publisher';
+import type { OutgoingEvent } from '../../ports/event-publisher';
 import { validateCsv } from '../csv/validate-csv';
 import { ContractPendingError } from '../errors';
 import { deterministicId } from '../ids';
-import type { VersionRecord } from '../registry/records';
 import { type InboundObject, idempotencyKey, objectRef } from './inbound-object';
 import type { PublishingDeps } from './publishing-deps';
+import { recordVersion } from './record-version';
 import { type EventFactory, rejection } from './rejection';
 
 /**
@@ -46,7 +42,7 @@ export const publishCsv = async (
     { maxErrors: deps.settings.maxReportedErrors },
   );
   const versionId = deterministicId('version', idempotencyKey(object));
-  const base = {
+  const version = {
     productId: product.id,
     versionId,
     location: found.location,
@@ -58,43 +54,14 @@ export const publishCsv = async (
     errorCount: result.errorCount,
     recordedAt: object.eventTime,
     recordedBy: object.requester,
-  } satisfies Partial<VersionRecord>;
-
-  if (result.valid) {
-    await deps.registry.appendVersion({ ...base, verdict: 'published' });
-    return [
-      outgoing(DataProductVersionPublished, {
-        metadata: ids.metadata(DataProductVersionPublished.detailType, product.id),
-        version: {
-          versionId,
-          object: ref,
-          rows: result.rows,
-          size: result.bytes,
-          sha256: result.sha256,
-          contractVersion: product.contractVersion,
-        },
-      }),
-    ];
-  }
-
+  };
+  if (result.valid) return recordVersion(deps.registry, ids, version, result);
   const quarantinedAs = await quarantine(deps, object, {
     product: product.id,
     contractVersion: product.contractVersion,
     ...result,
   });
-  await deps.registry.appendVersion({ ...base, verdict: 'quarantined', quarantinedAs });
-  return [
-    outgoing(DataProductValidationFailed, {
-      metadata: ids.metadata(DataProductValidationFailed.detailType, product.id),
-      versionId,
-      object: ref,
-      quarantinedAs,
-      contractVersion: product.contractVersion,
-      rows: result.rows,
-      errorCount: result.errorCount,
-      errors: result.errors,
-    }),
-  ];
+  return recordVersion(deps.registry, ids, version, result, quarantinedAs);
 };
 
 /**

@@ -1,7 +1,6 @@
-import type { S3ObjectRefSchema } from '../../../events/domain/common';
 import { DataProductRejected, type RejectionReason } from '../../../events/domain/product-events';
 import { type OutgoingEvent, outgoing } from '../../ports/event-publisher';
-import type * as z from '../../shared/zod';
+import { type FileRef, fileLabel } from '../file-ref';
 import type { Problem } from '../problem';
 
 /** Builds the metadata of the domain events caused by one inbound event. */
@@ -23,22 +22,27 @@ const SUMMARIES: Record<RejectionReason, string> = {
   'no-contract': 'the product has no data contract yet: upload <product-id>/datacontract.yaml first',
   'invalid-key': 'the object key does not follow the <product-id>/… folder convention',
   'location-conflict': 'the storage location belongs to another product',
+  'not-owner': "only members of the product's owner team may change it",
+  'breaking-change': 'the schema change is breaking: it needs a new major contract version',
+  'product-id-clash': 'another folder already registers this product id',
 };
 
 export const rejection = (
   ids: EventFactory,
   productId: string,
   reason: RejectionReason,
-  object: z.infer<typeof S3ObjectRefSchema>,
+  object: FileRef,
   errors: Problem[],
+  actor?: { username: string; email?: string },
 ): OutgoingEvent => {
   const count = errors.length;
-  const message = `${object.key}: ${SUMMARIES[reason]}${count > 0 ? ` (${count} problem${count === 1 ? '' : 's'})` : ''}`;
+  const message = `${fileLabel(object)}: ${SUMMARIES[reason]}${count > 0 ? ` (${count} problem${count === 1 ? '' : 's'})` : ''}`;
   return outgoing(DataProductRejected, {
     metadata: ids.metadata(DataProductRejected.detailType, productId),
     reason,
     message,
     object,
     errors,
+    ...(actor ? { actor } : {}),
   });
 };

@@ -1,14 +1,8 @@
-import { S3ObjectRefSchema } from '../../../events/domain/common';
+import { FileRefSchema, StorageLocationSchema } from '../../../events/domain/common';
 import * as z from '../../shared/zod';
 import { DataContractSchema } from '../contracts/data-contract';
 
-/** Where a product's files live. Only bucket prefixes so far; git folders come with the data repo. */
-export const StorageLocationSchema = z.object({
-  kind: z.literal('s3'),
-  bucket: z.string(),
-  /** Always ends with `/`: `orders/`. */
-  prefix: z.string(),
-});
+export { StorageLocationSchema };
 
 export const ProductRecordSchema = z.object({
   id: z.string(),
@@ -20,7 +14,9 @@ export const ProductRecordSchema = z.object({
   contractVersion: z.string(),
   /** sha256 of the contract file as uploaded, to tell a re-upload from a change. */
   contractSha256: z.string(),
-  contractObject: S3ObjectRefSchema,
+  contractObject: FileRefSchema,
+  /** Registered from a `data_catalog.csv` row: no contract, a schema inferred from the CSV header. */
+  uncontracted: z.optional(z.boolean()),
   createdAt: z.string(),
   updatedAt: z.string(),
   /** Optimistic-concurrency counter: every write is conditional on the revision it read. */
@@ -34,14 +30,14 @@ export const VersionRecordSchema = z.object({
   productId: z.string(),
   versionId: z.string(),
   location: StorageLocationSchema,
-  object: S3ObjectRefSchema,
+  object: FileRefSchema,
   size: z.number(),
   sha256: z.string(),
   rows: z.number(),
   contractVersion: z.string(),
   verdict: VerdictSchema,
   errorCount: z.number(),
-  quarantinedAs: z.optional(S3ObjectRefSchema),
+  quarantinedAs: z.optional(FileRefSchema),
   /** When the object was written (the S3 event time), so the history sorts by upload order. */
   recordedAt: z.string(),
   /** Who wrote the object (S3 requester). */
@@ -53,5 +49,4 @@ export type ProductRecord = z.infer<typeof ProductRecordSchema>;
 export type VersionRecord = z.infer<typeof VersionRecordSchema>;
 export type Verdict = z.infer<typeof VerdictSchema>;
 
-export const locationUri = (location: StorageLocation): string =>
-  `s3://${location.bucket}/${location.prefix}`;
+export { locationUri } from '../file-ref';

@@ -1,0 +1,262 @@
+import { DataProductDeprecated } from '../../../events/domain/product-events';
+import { CONTRACT_FILE_NAMES } from '../../../events/rules';
+import { type OutgoingEvent, outgoing } from '../../ports/event-publisher';
+import type { DataContract } from '../contracts/data-contract';
+import { parseContract } from '../contracts/parse-contract';
+import { readCsvRecords } from '../csv/read-csv-records';
+import type { StorageLocation } from '../file-ref';
+import type { Problem } from '../problem';
+import { applyContract, productSummary } from '../publishing/apply-contract';
+import { classifyObjectKey } from '../publishing/object-key';
+import { rejection } from '../publishing/rejection';
+import type { ProductRecord } from '../registry/records';
+import { DATA_CATALOG_FILE } from './data-catalog';
+import type { GitOpsDeps } from './git-ops-deps';
+import { inferContract } from './infer-contract';
+import { decideOwnership } from './ownership';
+import { publishGitCsv } from './publish-git-csv';
+import { fileEvents, filesUnder, gitFileRef, type PushContext } from './push-context';
+import { readGitText } from './read-git-text';
+
+const MAX_WRITE_ATTEMPTS = 5;
+
+/**
+ * One product folder touched by a push: register or update its product from the contract (or from its
+ * `data_catalog.csv` row), publish the data files the push changed, or deprecate the product when the folder
+ * is gone. Every step checks that the pusher may change the product; a refusal affects this folder only.
+ */
+export const publishFolder = async (
+  deps: GitOpsDeps,
+  context: PushContext,
+  folder: string,
+): Promise<OutgoingEvent[]> => {
+  const files = filesUnder(context, folder);
+  const changed = [...context.changed].filter((path) => path.startsWith(`${folder}/`));
+  const row = context.catalog.find((candidate) => candidate.folder === folder);
+  const actor = context.push.pusher;
+  const actorRef = { username: actor.username, ...(actor.email ? { email: actor.email } : {}) };
+  const firstPath = changed[0] ?? `${folder}/`;
+  const now = () => deps.clock();
+
+  const contractFile = files.find((file) =>
+    (CONTRACT_FILE_NAMES as readonly string[]).some((name) => file.path === `${folder}/${name}`),
+  );
+  const productId = contractFile || !row ? folder : row.name;
+  const location: StorageLocation = {
+    kind: 'git',
+    repository: context.repositoryKey,
+    path: `${folder}/`,
+  };
+  const reject = (path: string, reason: Parameters<typeof rejection>[2], problems: Problem[]) =>
+    rejection(
+      fileEvents(context, path, now),
+      productId,
+      reason,
+      gitFileRef(context, path),
+      problems,
+      actorRef,
+    );
+
+  const kind = classifyObjectKey(`${folder}/x`);
+  if (kind.kind === 'invalid' && !row) {
+    return [reject(firstPath, 'invalid-key', [{ path: `${folder}/`, message: kind.message }])];
+  }
+
+  if (
+    (await deps.registry.advanceSequencer(
+      `git:${context.repositoryKey}`,
+      folder,
+      context.push.receivedAt,
+    )) === 'stale'
+  ) {
+    deps.logger.info('older push ignored for folder', { folder, after: context.push.after });
+    return [];
+  }
+
+  const authorize = (existing: ProductRecord | undefined, contract?: DataContract): Problem | undefined => {
+    const decision = decideOwnership(
+      {
+        pusher: actor,
+        folder,
+        currentOwnerTeam: existing?.ownerTeam,
+        newOwnerTeam: contract?.ownerTeam,
+      },
+      { teams: deps.teams, codeowners: context.codeowners },
+    );
+    return decision.allowed ? undefined : { path: `${folder}/`, message: decision.reason };
+  };
+
+  if (files.length === 0) return deprecate(deps, context, folder, productId, location, authorize);
+
+  const events: OutgoingEvent[] = [];
+  const csvFiles = changed.filter(
+    (path) => context.after.has(path) && classifyObjectKey(path).kind === 'csv' && path !== DATA_CATALOG_FILE,
+  );
+  const skipped = (message: string): Problem[] =>
+    csvFiles.map((path) => ({ path, message: `not published: ${message}` }));
+
+  if (contractFile) {
+    const registered = await deps.registry.getProduct(productId);
+    if (changed.includes(contractFile.path) || !registered || registered.status === 'deprecated') {
+      const ref = gitFileRef(context, contractFile.path);
+      const text = await readGitText(deps, context, contractFile, deps.settings.maxContractBytes);
+      const parsed = text.ok
+        ? parseContract(text.text, { fileName: contractFile.path.slice(folder.length + 1), productId })
+        : text;
+      if (!parsed.ok) {
+        return [
+          reject(contractFile.path, 'invalid-contract', [
+            ...parsed.problems,
+            ...skipped('the contract was not accepted'),
+          ]),
+        ];
+      }
+      const applied = await applyContract(
+        deps,
+        {
+          productId,
+          contract: parsed.contract,
+          text: text.ok ? text.text : '',
+          ref,
+          location,
+          actor,
+          authorize,
+        },
+        fileEvents(context, contractFile.path, now),
+      );
+      events.push(...applied);
+      if (applied.some((event) => event.contract.detailType === 'Data Product Rejected')) {
+        if (csvFiles.length > 0) {
+          deps.logger.info('data files not published: contract rejected', { folder, files: csvFiles.length });
+        }
+        return events;
+      }
+    }
+  } else if (row) {
+    const clash = context.after.has(`${row.name}/datacontract.yaml`) && row.name !== folder;
+    if (clash) {
+      return [
+        reject(DATA_CATALOG_FILE, 'product-id-clash', [
+          {
+            path: `${DATA_CATALOG_FILE}:${row.line}`,
+            message: `"${row.name}" is the product of folder "${row.name}/", which has a contract; rename this row`,
+          },
+        ]),
+      ];
+    }
+    const header = await firstHeader(deps, context, files);
+    if (!header) {
+      return csvFiles.length === 0
+        ? []
+        : [reject(firstPath, 'no-contract', skipped('no CSV header to infer a schema from'))];
+    }
+    const contract = inferContract(row, header);
+    events.push(
+      ...(await applyContract(
+        deps,
+        {
+          productId,
+          contract,
+          text: JSON.stringify(contract),
+          ref: gitFileRef(context, DATA_CATALOG_FILE),
+          location,
+          actor,
+          uncontracted: true,
+          authorize,
+        },
+        fileEvents(context, `${DATA_CATALOG_FILE}#${row.name}`, now),
+      )),
+    );
+    if (events.some((event) => event.contract.detailType === 'Data Product Rejected')) return events;
+  } else {
+    if (csvFiles.length === 0) return events;
+    return [
+      reject(firstPath, 'no-contract', [
+        {
+          path: `${folder}/`,
+          message: `the folder has no datacontract.yaml and no row in ${DATA_CATALOG_FILE}: add one of them`,
+        },
+        ...skipped('the folder has no contract'),
+      ]),
+    ];
+  }
+
+  if (csvFiles.length === 0) return events;
+  const product = await deps.registry.getProduct(productId);
+  if (!product) return events;
+  const denied = authorize(product, product.contract);
+  if (denied)
+    return [...events, reject(csvFiles[0] ?? firstPath, 'not-owner', [denied, ...skipped(denied.message)])];
+  for (const path of csvFiles) {
+    const file = context.after.get(path);
+    if (file) events.push(...(await publishGitCsv(deps, context, product, location, file)));
+  }
+  return events;
+};
+
+/** A deleted folder deprecates its product (never erases it): history, versions and subscribers stay. */
+const deprecate = async (
+  deps: GitOpsDeps,
+  context: PushContext,
+  folder: string,
+  productId: string,
+  location: StorageLocation,
+  authorize: (existing: ProductRecord | undefined) => Problem | undefined,
+): Promise<OutgoingEvent[]> => {
+  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    const product = await deps.registry.getProduct(productId);
+    if (!product || product.status === 'deprecated') return [];
+    const locations = await deps.registry.listLocations(productId);
+    const here = locations.some(
+      (l) => l.kind === 'git' && l.repository === context.repositoryKey && l.path === `${folder}/`,
+    );
+    if (!here) return [];
+    const path = context.diff.removed.find((p) => p.startsWith(`${folder}/`)) ?? `${folder}/`;
+    const ids = fileEvents(context, path, () => deps.clock());
+    const denied = authorize(product);
+    if (denied) {
+      const actor = context.push.pusher;
+      return [
+        rejection(ids, productId, 'not-owner', gitFileRef(context, path), [denied], {
+          username: actor.username,
+          ...(actor.email ? { email: actor.email } : {}),
+        }),
+      ];
+    }
+    const record: ProductRecord = {
+      ...product,
+      status: 'deprecated',
+      updatedAt: deps.clock().toISOString(),
+      revision: product.revision + 1,
+    };
+    if (!(await deps.registry.putProduct(record, product.revision))) continue;
+    const actor = context.push.pusher;
+    return [
+      outgoing(DataProductDeprecated, {
+        metadata: ids.metadata(DataProductDeprecated.detailType, productId),
+        product: productSummary(record),
+        reason: 'folder-deleted',
+        location,
+        actor: { username: actor.username, ...(actor.email ? { email: actor.email } : {}) },
+      }),
+    ];
+  }
+  return [];
+};
+
+/** The header of the folder's first CSV file (by path), to infer an uncontracted product's columns. */
+const firstHeader = async (deps: GitOpsDeps, context: PushContext, files: { path: string }[]) => {
+  const first = files
+    .map((file) => file.path)
+    .filter((path) => classifyObjectKey(path).kind === 'csv')
+    .sort()[0];
+  if (!first) return undefined;
+  const read = await readCsvRecords(
+    await deps.git.readFile(context.push.repository, context.push.after, first),
+    {
+      maxRecords: 1,
+    },
+  );
+  const header = read.records[0]?.fields;
+  return header && header.length > 0 ? header : undefined;
+};

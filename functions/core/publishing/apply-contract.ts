@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import {
+  DataProductDeprecated,
+  DataProductRegistered,
+  DataProductSchemaChanged,
+  DataProductUpdated,
+} from '../../../events/domain/product-events';
+import type { GitPusher } from '../../../events/inbound/git-push-received';
+import { type OutgoingEvent, outgoing } from '../../ports/event-publisher';
+import type { Registry } from '../../ports/registry';
+import type { DataContract } from '../contracts/data-contract';
+import { assessContractChange } from '../contracts/schema-diff';
+import { ConcurrentUpdateError } from '../errors';
+import { type FileRef, fileLabel, locationUri, type StorageLocation } from '../file-ref';
+import type { Problem } from '../problem';
+import type { ProductRecord } from '../registry/records';
+import { type EventFactory, rejection } from './rejection';
+
+const MAX_WRITE_ATTEMPTS = 5;
+
+/** A contract accepted by the parser, arriving from an upload or a push. */
+export interface ContractSubmission {
+  productId: string;
+  contract: DataContract;
+  /** The contract file's bytes as text: its hash tells a re-submission from a change. */
+  text: string;
+  ref: FileRef;
+  location: StorageLocation;
+  actor?: GitPusher;
+  /** True for a product registered from a `data_catalog.csv` row, with an inferred schema. */
+  uncontracted?: boolean;
+  /**
+   * Ownership: a problem when the actor may not make this change to the product as registered (or create it).
+   * Checked before anything is written, and again on every write attempt.
+   */
+  authorize?: (existing: ProductRecord | undefined, contract: DataContract) => Problem | undefined;
+}
+
+const actorOf = (actor: GitPusher | undefined) =>
+  actor ? { username: actor.username, ...(actor.email ? { email: actor.email } : {}) } : undefined;
+
+export const productSummary = (record: ProductRecord) => ({
+  id: record.id,
+  name: record.name,
+  domain: record.domain,
+  ownerTeam: record.ownerTeam,
+  status: record.status,
+  contractVersion: record.contractVersion,
+});
+
+/**
+ * Registers or updates a product from a parsed contract, the same way for both publishing paths:
+ * ownership first, then the location claim, then a conditional write. A changed schema is compared with the
+ * registered one; a breaking change without a new major version is rejected and nothing changes.
+ */
+export const applyContract = async (
+  deps: { registry: Registry; clock: () => Date },
+  submission: ContractSubmission,
+  ids: EventFactory,
+): Promise<OutgoingEvent[]> => {
+  const { productId, contract, ref, location } = submission;
+  const actor = actorOf(submission.actor);
+  const denied = (existing: ProductRecord | undefined) => {
+    const problem = submission.authorize?.(existing, contract);
+    return problem ? [rejection(ids, productId, 'not-owner', ref, [problem], actor)] : undefined;
+  };
+
+  const first = await deps.registry.getProduct(productId);
+  const deniedFirst = denied(first);
+  if (deniedFirst) return deniedFirst;
+
+  const claim = await deps.registry.claimLocation(location, productId);
+  if (claim.status === 'owned-by-other') {
+    return [
+      rejection(
+        ids,
+        productId,
+        'location-conflict',
+        ref,
+        [{ path: locationUri(location), message: `already registered to product "${claim.productId}"` }],
+        actor,
+      ),
+    ];
+  }
+
+  const sha256 = createHash('sha256').update(submission.text).digest('hex');
+  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    const existing = attempt === 0 ? first : await deps.registry.getProduct(productId);
+    // A redelivered or re-submitted identical contract changes nothing and announces nothing.
+    if (existing?.contractSha256 === sha256 && existing.status === contract.status) return [];
+    const deniedNow = attempt === 0 ? undefined : denied(existing);
+    if (deniedNow) return deniedNow;
+
+    const assessment = existing ? assessContractChange(existing.contract, contract) : undefined;
+    if (assessment && !assessment.accepted) {
+      return [
+        rejection(
+          ids,
+          productId,
+          'breaking-change',
+          ref,
+          assessment.changes
+            .filter((change) => change.breaking)
+            .map((change) => ({
+              path: change.column === null ? 'schema' : `schema.${change.column}`,
+              message: change.message,
+            }))
+            .concat(assessment.problem ? [{ path: fileLabel(ref), message: assessment.problem }] : []),
+          actor,
+        ),
+      ];
+    }
+
+    const now = deps.clock().toISOString();
+    const record: ProductRecord = {
+      id: productId,
+      name: contract.name,
+      domain: contract.domain,
+      ownerTeam: contract.ownerTeam,
+      status: contract.status,
+      contract,
+      contractVersion: contract.version,
+      contractSha256: sha256,
+      contractObject: ref,
+      ...(submission.uncontracted ? { uncontracted: true } : {}),
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+      revision: (existing?.revision ?? 0) + 1,
+    };
+    if (!(await deps.registry.putProduct(record, existing?.revision))) continue;
+
+    const product = productSummary(record);
+    if (!existing) {
+      return [
+        outgoing(DataProductRegistered, {
+          metadata: ids.metadata(DataProductRegistered.detailType, productId),
+          product,
+          location,
+          contract: ref,
+        }),
+      ];
+    }
+    const events: OutgoingEvent[] = [
+      outgoing(DataProductUpdated, {
+        metadata: ids.metadata(DataProductUpdated.detailType, productId),
+        product,
+        previousContractVersion: existing.contractVersion,
+        location,
+        contract: ref,
+      }),
+    ];
+    if (assessment && assessment.changes.length > 0) {
+      events.push(
+        outgoing(DataProductSchemaChanged, {
+          metadata: ids.metadata(DataProductSchemaChanged.detailType, productId),
+          product,
+          previousContractVersion: existing.contractVersion,
+          verdict: assessment.verdict === 'breaking' ? 'breaking' : 'non-breaking',
+          changes: assessment.changes,
+          contract: ref,
+          ...(actor ? { actor } : {}),
+        }),
+      );
+    }
+    if (contract.status === 'deprecated' && existing.status !== 'deprecated') {
+      events.push(
+        outgoing(DataProductDeprecated, {
+          metadata: ids.metadata(DataProductDeprecated.detailType, productId),
+          product,
+          reason: 'contract-status',
+          location,
+          ...(actor ? { actor } : {}),
+        }),
+      );
+    }
+    return events;
+  }
+  throw new ConcurrentUpdateError(`product ${productId} kept changing while registering ${fileLabel(ref)}`);
+};
