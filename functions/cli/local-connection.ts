@@ -19,6 +19,10 @@ const EndpointsFileSchema = z.object({
   region: z.string(),
   eventLog: z.string(),
   deadLetters: z.string(),
+  /** Absent in files written by platforms from before the data repo. */
+  dataRepo: z.optional(z.string()),
+  dataRepoBranch: z.optional(z.string()),
+  teamsFile: z.optional(z.string()),
 });
 
 export type EndpointsFile = z.infer<typeof EndpointsFileSchema>;

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigurationError } from '../core/errors';
 import { PortInUseError } from '../local/platform';
 import { eventsPutCommand, eventsTailCommand } from './commands/events';
+import { productCreateCommand } from './commands/product-create';
 import { productShowCommand, productsCommand } from './commands/products';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
@@ -15,13 +16,18 @@ const HELP = `mesh — the data mesh platform's command line (talks to the local
   mesh status [--json]            local endpoints, state folder and health
   mesh products [--json]          registered data products
   mesh product show <id> [--json] contract summary, locations, versions with verdicts
-  mesh validate <dir> [--json]    validate contracts and CSV files on disk (exit 1 on errors)
+  mesh product create <metadata.json> [--json]
+                                  write a new product folder (generated contract + README) into the
+                                  data repo, push it, and show the registration result
+  mesh validate [dir] [--base <git-ref>] [--json]
+                                  validate contracts and CSV files on disk (exit 1 on errors); with
+                                  --base, also refuse breaking schema changes without a major version
   mesh events put <file> [--json] put events on the local bus (PutEvents entries or EventBridge envelopes)
   mesh events tail [--json] [--lines N] [--no-follow]
                                   recent events on the bus, then new ones as they arrive
 
 Environment: MESH_STATE_DIR (default .mesh), MESH_HTTP_PORT (4580), MESH_S3_PORT (4581),
-MESH_DYNAMODB_PORT (4582), MESH_BUCKET (data-mesh-local).`;
+MESH_DYNAMODB_PORT (4582), MESH_BUCKET (data-mesh-local), MESH_DATA_BRANCH (main).`;
 
 /** Runs one CLI invocation and returns its exit code. */
 export const main = async (argv: string[], output: Output = consoleOutput): Promise<number> => {
@@ -45,10 +51,13 @@ export const main = async (argv: string[], output: Output = consoleOutput): Prom
       case 'products':
         return await productsCommand(output, json);
       case 'product':
-        if (sub !== 'show') throw new UsageError('usage: mesh product show <product-id> [--json]');
+        if (sub === 'create') return await productCreateCommand(output, arg, json);
+        if (sub !== 'show') {
+          throw new UsageError('usage: mesh product show <product-id> | mesh product create <metadata.json>');
+        }
         return await productShowCommand(output, arg, json);
       case 'validate':
-        return await validateCommand(output, sub, json);
+        return await validateCommand(output, sub, json, values.base);
       case 'events':
         if (sub === 'put') return await eventsPutCommand(output, arg, json);
         if (sub === 'tail') {
@@ -93,6 +102,7 @@ const parse = (argv: string[]) =>
       json: { type: 'boolean' },
       lines: { type: 'string' },
       'no-follow': { type: 'boolean' },
+      base: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

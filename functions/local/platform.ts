@@ -187,7 +187,7 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
       join(config.stateDir, 'endpoints.json'),
       `${JSON.stringify({ pid: process.pid, ...endpoints }, null, 2)}\n`,
     );
-    return { config, endpoints, env, bus, stop };
+    return { config, endpoints, env, bus, stop, teamsConfigured: teams !== undefined };
   } catch (error) {
     await stop();
     throw error;

@@ -58,7 +58,7 @@ describe('CLI: mesh', () => {
     });
 
     it('explains usage errors with exit code 2', async () => {
-      expect((await run('validate')).code).toBe(2);
+      expect((await run('product', 'frobnicate')).code).toBe(2);
       expect((await run('frobnicate')).err).toMatch(/unknown command "frobnicate"/);
     });
   });

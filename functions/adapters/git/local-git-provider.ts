@@ -5,6 +5,7 @@ import { GitFileNotFoundError, type GitProvider, type GitTreeFile } from '../../
 
 const run = promisify(execFile);
 const MAX_TREE_LISTING = 256 * 1024 * 1024;
+const NOT_FOUND = /does not exist|exists on disk, but not in|Not a valid object name|invalid object name/i;
 
 /**
  * A repository on this machine, read with the `git` CLI: the local platform's data repo, and producers'
@@ -33,11 +34,6 @@ export class LocalGitProvider implements GitProvider {
 
   async readFile(_repository: unknown, commit: string, path: string): Promise<AsyncIterable<Uint8Array>> {
     const spec = `${commit}:${path}`;
-    try {
-      await this.git(['cat-file', '-e', spec]);
-    } catch {
-      throw new GitFileNotFoundError(path, commit);
-    }
     const child = spawn('git', ['--git-dir', this.gitDir, 'cat-file', 'blob', spec], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -45,20 +41,31 @@ export class LocalGitProvider implements GitProvider {
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    const exited = new Promise<void>((resolve, reject) => {
+    const exited = new Promise<number | null>((resolve, reject) => {
       child.on('error', reject);
-      child.on('close', (code) =>
-        code === 0 ? resolve() : reject(new Error(`git cat-file ${spec} failed: ${stderr.trim()}`)),
-      );
+      child.on('close', resolve);
+    });
+    // Either the first bytes arrive (the file exists) or git exits: one process per file, no existence probe.
+    const started = await Promise.race([
+      new Promise<'readable'>((resolve) => child.stdout.once('readable', () => resolve('readable'))),
+      exited,
+    ]);
+    const failure = () =>
+      NOT_FOUND.test(stderr)
+        ? new GitFileNotFoundError(path, commit)
+        : new Error(`git cat-file ${spec} failed: ${stderr.trim()}`);
+    if (started !== 'readable' && started !== 0) throw failure();
+    const failed = exited.then((code) => {
+      if (code !== 0 && code !== null) throw failure();
     });
     // A reader may stop early (a header is all it needs): the child is then killed, which is no failure.
-    exited.catch(() => undefined);
+    failed.catch(() => undefined);
     const stdout = child.stdout;
     return {
       async *[Symbol.asyncIterator]() {
         try {
           for await (const chunk of stdout) yield chunk as Uint8Array;
-          await exited;
+          await failed;
         } finally {
           if (child.exitCode === null) child.kill();
         }

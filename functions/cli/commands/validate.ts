@@ -1,30 +1,40 @@
+import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { promisify } from 'node:util';
 import { CONTRACT_FILE_NAMES } from '../../../events/rules';
+import type { DataContract } from '../../core/contracts/data-contract';
 import { parseContract } from '../../core/contracts/parse-contract';
+import { assessContractChange, type ContractChangeAssessment } from '../../core/contracts/schema-diff';
 import { type CsvValidationResult, validateCsv } from '../../core/csv/validate-csv';
 import type { Problem } from '../../core/problem';
 import { type Output, UsageError } from '../output';
+
+const run = promisify(execFile);
 
 interface FolderReport {
   folder: string;
   contractFile?: string;
   contractProblems: Problem[];
   files: { file: string; result: CsvValidationResult }[];
+  /** With `--base`: how the contract changed since that revision (absent for a new product). */
+  schemaChange?: ContractChangeAssessment & { base: string; baseVersion: string };
 }
 
 /**
- * `mesh validate <dir> [--json]`: the platform's own contract parser and CSV validator on local files, for
- * producers' machines and CI. `<dir>` is a product folder, or a folder of product folders.
+ * `mesh validate [dir] [--base <git-ref>] [--json]`: the platform's own contract parser and CSV validator on
+ * local files, for producers' machines and CI. `dir` (default `.`) is a product folder, or a folder of product
+ * folders. With `--base`, each contract is also compared with its version at that git revision, and a
+ * breaking change without a new major version fails, as the platform would reject it.
  */
 export const validateCommand = async (
   output: Output,
-  dir: string | undefined,
+  dirArgument: string | undefined,
   json: boolean,
+  base?: string,
 ): Promise<number> => {
-  if (!dir)
-    throw new UsageError('usage: mesh validate <product-folder | folder of product folders> [--json]');
+  const dir = dirArgument ?? '.';
   if (!(await stat(dir).catch(() => undefined))?.isDirectory())
     throw new UsageError(`${dir} is not a folder`);
   const folders = (await findContract(dir)) ? [dir] : await productFolders(dir);
@@ -33,8 +43,13 @@ export const validateCommand = async (
     return 1;
   }
   const reports: FolderReport[] = [];
-  for (const folder of folders) reports.push(await validateFolder(folder));
-  const valid = reports.every((r) => r.contractProblems.length === 0 && r.files.every((f) => f.result.valid));
+  for (const folder of folders) reports.push(await validateFolder(folder, base));
+  const valid = reports.every(
+    (r) =>
+      r.contractProblems.length === 0 &&
+      r.files.every((f) => f.result.valid) &&
+      (r.schemaChange?.accepted ?? true),
+  );
   if (json) {
     output.out(JSON.stringify({ valid, products: reports }, null, 2));
     return valid ? 0 : 1;
@@ -44,7 +59,7 @@ export const validateCommand = async (
   return valid ? 0 : 1;
 };
 
-const validateFolder = async (folder: string): Promise<FolderReport> => {
+const validateFolder = async (folder: string, base: string | undefined): Promise<FolderReport> => {
   const contractFile = await findContract(folder);
   if (!contractFile)
     return { folder, contractProblems: [{ path: folder, message: 'no datacontract.yaml' }], files: [] };
@@ -53,6 +68,10 @@ const validateFolder = async (folder: string): Promise<FolderReport> => {
     productId: basename(folder),
   });
   if (!parsed.ok) return { folder, contractFile, contractProblems: parsed.problems, files: [] };
+  const schemaChange = base ? await compareWithBase(contractFile, parsed.contract, base) : undefined;
+  if (schemaChange && 'problem' in schemaChange && !('changes' in schemaChange)) {
+    return { folder, contractFile, contractProblems: [schemaChange.problem], files: [] };
+  }
   const files: FolderReport['files'] = [];
   for (const file of await csvFiles(folder)) {
     const result = await validateCsv(createReadStream(file), {
@@ -61,13 +80,63 @@ const validateFolder = async (folder: string): Promise<FolderReport> => {
     });
     files.push({ file, result });
   }
-  return { folder, contractFile, contractProblems: [], files };
+  return {
+    folder,
+    contractFile,
+    contractProblems: [],
+    files,
+    ...(schemaChange && 'changes' in schemaChange ? { schemaChange } : {}),
+  };
+};
+
+/** The contract as it was at `base` (git), compared with the one on disk; undefined for a new product. */
+const compareWithBase = async (contractFile: string, contract: DataContract, base: string) => {
+  const cwd = dirname(contractFile);
+  let root: string;
+  try {
+    root = (await run('git', ['rev-parse', '--show-toplevel'], { cwd })).stdout.trim();
+  } catch {
+    return {
+      problem: { path: contractFile, message: '--base needs the folder to be inside a git repository' },
+    };
+  }
+  try {
+    await run('git', ['rev-parse', '--verify', '--quiet', `${base}^{commit}`], { cwd });
+  } catch {
+    return {
+      problem: { path: contractFile, message: `--base ${base} is not a revision of this repository` },
+    };
+  }
+  const path = relative(root, await realpath(contractFile))
+    .split(sep)
+    .join('/');
+  let text: string;
+  try {
+    text = (await run('git', ['show', `${base}:${path}`], { cwd: root, maxBuffer: 16 * 1024 * 1024 })).stdout;
+  } catch {
+    return undefined;
+  }
+  const before = parseContract(text, {
+    fileName: basename(contractFile),
+    productId: basename(dirname(contractFile)),
+  });
+  if (!before.ok) return undefined;
+  return { ...assessContractChange(before.contract, contract), base, baseVersion: before.contract.version };
 };
 
 const printReport = (output: Output, report: FolderReport) => {
   const rel = (file: string) => relative(process.cwd(), file) || file;
   for (const p of report.contractProblems)
     output.out(`${rel(report.contractFile ?? report.folder)}: ${p.path}: ${p.message}`);
+  const change = report.schemaChange;
+  if (change && report.contractFile) {
+    const where = rel(report.contractFile);
+    for (const c of change.changes)
+      output.out(`${where}: ${c.breaking ? 'breaking' : 'non-breaking'}: ${c.message}`);
+    if (!change.accepted)
+      output.out(`${where}: ${change.problem ?? 'breaking change without a new major version'}`);
+    else if (change.changes.length === 0) output.out(`${where}: schema unchanged since ${change.base}`);
+  }
   for (const { file, result } of report.files) {
     for (const e of result.errors)
       output.out(`${rel(file)}:${e.row}:${e.column ?? '-'} ${e.rule} ${e.message}`);

@@ -121,6 +121,7 @@ export const publishFolder = async (
           location,
           actor,
           authorize,
+          current: { product: registered },
         },
         fileEvents(context, contractFile.path, now),
       );

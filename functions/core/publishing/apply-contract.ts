@@ -34,6 +34,8 @@ export interface ContractSubmission {
    * Checked before anything is written, and again on every write attempt.
    */
   authorize?: (existing: ProductRecord | undefined, contract: DataContract) => Problem | undefined;
+  /** The product as the caller just read it (saves a read); re-read on every retry. */
+  current?: { product: ProductRecord | undefined };
 }
 
 const actorOf = (actor: GitPusher | undefined) =>
@@ -65,7 +67,7 @@ export const applyContract = async (
     return problem ? [rejection(ids, productId, 'not-owner', ref, [problem], actor)] : undefined;
   };
 
-  const first = await deps.registry.getProduct(productId);
+  const first = submission.current ? submission.current.product : await deps.registry.getProduct(productId);
   const deniedFirst = denied(first);
   if (deniedFirst) return deniedFirst;
 

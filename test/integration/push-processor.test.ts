@@ -1,0 +1,169 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GitPushReceivedDetail } from '../../events/inbound/git-push-received';
+import { DynamoDbRegistry } from '../../functions/adapters/dynamodb/dynamodb-registry';
+import { LocalGitProvider } from '../../functions/adapters/git/local-git-provider';
+import { DEFAULT_GIT_OPS_SETTINGS, type GitOpsDeps } from '../../functions/core/gitops/git-ops-deps';
+import { processPush } from '../../functions/core/gitops/process-push';
+import type { OutgoingEvent } from '../../functions/ports/event-publisher';
+import { type GitProvider, GitProviderUnavailableError } from '../../functions/ports/git-provider';
+import { freshRegistryTable } from '../support/dynamo';
+import { type Clone, cloneRepo } from '../support/git';
+
+const run = promisify(execFile);
+const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const ZERO = '0'.repeat(40);
+
+const contractFor = (id: string, team = 'sales-team') => `apiVersion: v3.1.0
+kind: DataContract
+id: ${id}-contract
+name: ${id}
+version: 1.0.0
+status: active
+team:
+  name: ${team}
+schema:
+  - name: ${id.replace(/[.-]/g, '_')}
+    properties:
+      - name: id
+        logicalType: integer
+        required: true
+`;
+
+describe('Push processor (real git repository, registry on dynalite)', () => {
+  let work: string;
+  let bare: string;
+  let repo: Clone;
+  let registry: DynamoDbRegistry;
+  let published: OutgoingEvent[];
+  let deps: GitOpsDeps;
+  let pushes = 0;
+
+  const pushDetail = (before: string, after: string, commits: GitPushReceivedDetail['commits'] = []) => ({
+    deliveryId: `delivery-${++pushes}`,
+    repository: { host: 'local' as const, fullName: 'test/data' },
+    ref: 'refs/heads/main',
+    branch: 'main',
+    before,
+    after,
+    commits,
+    pusher: { username: 'alice', email: 'alice@example.com' },
+    receivedAt: new Date(Date.UTC(2026, 10, 22, 10, 0, pushes)).toISOString(),
+  });
+  const ofType = (type: string) => published.filter((e) => e.contract.detailType === type);
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'mesh-push-'));
+    bare = join(work, 'data.git');
+    await run('git', ['init', '--quiet', '--bare', '--initial-branch=main', bare]);
+    repo = await cloneRepo(bare, join(work, 'data'), { name: 'alice', email: 'alice@example.com' });
+    const table = await freshRegistryTable();
+    registry = new DynamoDbRegistry(table.documentClient, table.tableName);
+    published = [];
+    deps = {
+      registry,
+      git: new LocalGitProvider(bare),
+      events: { publish: async (events) => void published.push(...events) },
+      clock: () => new Date('2026-11-22T10:00:00Z'),
+      logger: silent,
+      teams: {},
+      settings: DEFAULT_GIT_OPS_SETTINGS,
+    };
+  });
+
+  afterAll(async () => {
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('registers every product of a push touching 500 folders, each once', async () => {
+    for (let i = 0; i < 500; i++) await repo.write(`p-${i}/datacontract.yaml`, contractFor(`p-${i}`));
+    const after = await repo.commit('500 products');
+    await repo.push();
+
+    const outcome = await processPush(deps, pushDetail(ZERO, after), 'inbound-1');
+
+    expect(outcome).toMatchObject({ status: 'processed' });
+    expect(ofType('Data Product Registered')).toHaveLength(500);
+    expect((await registry.listProducts()).length).toBe(500);
+    // The same push again (a redelivery under another delivery id) changes nothing and announces nothing.
+    published.length = 0;
+    expect(await processPush(deps, pushDetail(ZERO, after), 'inbound-2')).toEqual({ status: 'duplicate' });
+    expect(published).toEqual([]);
+  });
+
+  it('reads the trees, not the commit list: a forged path with ".." touches nothing outside the repo', async () => {
+    const before = await repo.head();
+    await repo.write('p-1/notes.txt', 'hello');
+    const after = await repo.commit('notes');
+    await repo.push();
+    published.length = 0;
+
+    const forged = [
+      { id: after, message: 'x', added: ['../../etc/passwd', 'p-2/../../x.csv'], modified: [], removed: [] },
+    ];
+    const outcome = await processPush(deps, pushDetail(before, after, forged), 'inbound-3');
+
+    expect(outcome).toMatchObject({ status: 'processed', folders: ['p-1'] });
+    expect(published).toEqual([]);
+  });
+
+  it('rejects a folder whose name is not a product id, and a contract that fails validation, with the reasons', async () => {
+    const before = await repo.head();
+    await repo.write('Bad Folder/datacontract.yaml', contractFor('bad'));
+    await repo.write('broken/datacontract.yaml', 'apiVersion: v3.1.0\nkind: DataContract\nschema: [\n');
+    const after = await repo.commit('bad folders');
+    await repo.push();
+    published.length = 0;
+
+    await processPush(deps, pushDetail(before, after), 'inbound-4');
+
+    const reasons = ofType('Data Product Rejected').map(
+      (e) => e.detail as { reason: string; errors: { message: string }[] },
+    );
+    expect(reasons.map((r) => r.reason).sort()).toEqual(['invalid-contract', 'invalid-key']);
+    expect(JSON.stringify(reasons)).toMatch(/not a valid product id/);
+    expect(await registry.getProduct('broken')).toBeUndefined();
+  });
+
+  it('rejects a catalog row that claims the id of a contracted folder', async () => {
+    const before = await repo.head();
+    await repo.write('data_catalog.csv', 'name,owner,description,path\np-3,other-team,Clash,legacy-p3/\n');
+    await repo.write('legacy-p3/data.csv', 'a,b\n1,2\n');
+    const after = await repo.commit('clash');
+    await repo.push();
+    published.length = 0;
+
+    await processPush(deps, pushDetail(before, after), 'inbound-5');
+
+    const [rejected] = ofType('Data Product Rejected');
+    expect(rejected?.detail).toMatchObject({ reason: 'product-id-clash' });
+    expect((await registry.getProduct('p-3'))?.ownerTeam).toBe('sales-team');
+  });
+
+  it('fails without a trace when the git host is unavailable, so that the retry (or a replay) processes the push', async () => {
+    const before = await repo.head();
+    await repo.write('p-4/datacontract.yaml', contractFor('p-4').replace('version: 1.0.0', 'version: 1.0.1'));
+    const after = await repo.commit('p-4 patch');
+    await repo.push();
+    published.length = 0;
+    const down: GitProvider = {
+      listFiles: async () => {
+        throw new GitProviderUnavailableError('GitHub (https://api.github.com) is unavailable: timed out');
+      },
+      readFile: async () => {
+        throw new GitProviderUnavailableError('unavailable');
+      },
+    };
+    const detail = pushDetail(before, after);
+
+    await expect(processPush({ ...deps, git: down }, detail, 'inbound-6')).rejects.toThrow(/unavailable/);
+    expect(published).toEqual([]);
+
+    expect(await processPush(deps, detail, 'inbound-6')).toMatchObject({ status: 'processed' });
+    expect(ofType('Data Product Updated')).toHaveLength(1);
+  });
+});
