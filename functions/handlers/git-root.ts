@@ -11,7 +11,7 @@ import { DEFAULT_GIT_OPS_SETTINGS, type GitOpsDeps } from '../core/gitops/git-op
 import type { ReceiverDeps } from '../core/gitops/receive-webhook';
 import type { WebhookConfig } from '../core/webhooks/interpret-webhook';
 import type { GitProvider } from '../ports/git-provider';
-import { createClients } from '../shared/clients';
+import { createDynamoClient, createEventsClient } from '../shared/clients';
 import { type GitEnv, GitEnvSchema, parseEnv, WebhookSecretsSchema } from '../shared/env';
 import { logger } from '../shared/logger';
 import * as z from '../shared/zod';
@@ -21,10 +21,9 @@ const TokenSecretSchema = z.object({ token: z.string().check(z.minLength(1)) });
 /** Composition root of the webhook receiver: adapters built once, secrets read lazily and cached. */
 export const buildReceiver = (env: NodeJS.ProcessEnv = process.env) => {
   const config = parseEnv(GitEnvSchema, env);
-  const clients = createClients(env);
   const deps: ReceiverDeps = {
-    registry: new DynamoDbRegistry(clients.dynamo, config.TABLE_NAME),
-    events: new EventBridgePublisher(clients.events, config.EVENT_BUS_NAME),
+    registry: new DynamoDbRegistry(createDynamoClient(env), config.TABLE_NAME),
+    events: new EventBridgePublisher(createEventsClient(env), config.EVENT_BUS_NAME),
     clock: () => new Date(),
     logger,
   };
@@ -47,11 +46,10 @@ export const buildReceiver = (env: NodeJS.ProcessEnv = process.env) => {
 /** Composition root of the push processor. */
 export const buildGitOpsDeps = async (env: NodeJS.ProcessEnv = process.env): Promise<GitOpsDeps> => {
   const config = parseEnv(GitEnvSchema, env);
-  const clients = createClients(env);
   return {
-    registry: new DynamoDbRegistry(clients.dynamo, config.TABLE_NAME),
+    registry: new DynamoDbRegistry(createDynamoClient(env), config.TABLE_NAME),
     git: await gitProvider(env, config),
-    events: new EventBridgePublisher(clients.events, config.EVENT_BUS_NAME),
+    events: new EventBridgePublisher(createEventsClient(env), config.EVENT_BUS_NAME),
     clock: () => new Date(),
     logger,
     teams: config.TEAMS_JSON ?? {},

@@ -6,39 +6,48 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 /**
  * SDK clients, created once per process. On AWS, endpoints, region and credentials come from the Lambda
  * environment as usual; locally the same variables the SDK itself reads (`AWS_ENDPOINT_URL_<SERVICE>`, …) are
- * passed explicitly, so several local platforms can live in one process (tests restart one).
+ * passed explicitly, so several local platforms can live in one process (tests restart one). One factory per
+ * service, so that a function bundles only the clients it builds.
  */
-export const createClients = (env: NodeJS.ProcessEnv) => {
-  const common = {
-    ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
-    ...(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-      ? {
-          credentials: {
-            accessKeyId: env.AWS_ACCESS_KEY_ID,
-            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-            sessionToken: env.AWS_SESSION_TOKEN,
-          },
-        }
-      : {}),
-  };
-  return {
-    s3: new S3Client({
-      ...common,
-      ...(env.AWS_ENDPOINT_URL_S3 ? { endpoint: env.AWS_ENDPOINT_URL_S3 } : {}),
-      forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
-      // Checksums only where S3 requires them: the platform writes small objects it already holds in memory.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
+const commonConfig = (env: NodeJS.ProcessEnv) => ({
+  ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}),
+  ...(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+    ? {
+        credentials: {
+          accessKeyId: env.AWS_ACCESS_KEY_ID,
+          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+          sessionToken: env.AWS_SESSION_TOKEN,
+        },
+      }
+    : {}),
+});
+
+export const createS3Client = (env: NodeJS.ProcessEnv) =>
+  new S3Client({
+    ...commonConfig(env),
+    ...(env.AWS_ENDPOINT_URL_S3 ? { endpoint: env.AWS_ENDPOINT_URL_S3 } : {}),
+    forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
+    // Checksums only where S3 requires them: the platform writes small objects it already holds in memory.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
+
+export const createDynamoClient = (env: NodeJS.ProcessEnv) =>
+  DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      ...commonConfig(env),
+      ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { endpoint: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
     }),
-    dynamo: DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        ...common,
-        ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { endpoint: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
-      }),
-      { marshallOptions: { removeUndefinedValues: true } },
-    ),
-    events: new EventBridgeClient({
-      ...common,
-      ...(env.AWS_ENDPOINT_URL_EVENTBRIDGE ? { endpoint: env.AWS_ENDPOINT_URL_EVENTBRIDGE } : {}),
-    }),
-  };
-};
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+
+export const createEventsClient = (env: NodeJS.ProcessEnv) =>
+  new EventBridgeClient({
+    ...commonConfig(env),
+    ...(env.AWS_ENDPOINT_URL_EVENTBRIDGE ? { endpoint: env.AWS_ENDPOINT_URL_EVENTBRIDGE } : {}),
+  });
+
+export const createClients = (env: NodeJS.ProcessEnv) => ({
+  s3: createS3Client(env),
+  dynamo: createDynamoClient(env),
+  events: createEventsClient(env),
+});

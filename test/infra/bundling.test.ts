@@ -33,7 +33,7 @@ describe('Bundling: every function', () => {
       const code = readFileSync(bundle, 'utf8');
       expect(code.startsWith("import { createRequire } from 'module';")).toBe(true);
       // The SDK v3 is inside the bundle, not expected from the runtime.
-      expect(code).toContain('@aws-sdk/client-s3');
+      expect(code).toContain('@aws-sdk/client-dynamodb');
       // The ESM bundle loads in Node (no missing `require`, no unresolved import) and exports the handler.
       const exported = execFileSync(
         process.execPath,

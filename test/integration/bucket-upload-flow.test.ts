@@ -305,4 +305,30 @@ describe('Bucket-upload flow (local platform: s3rver + dynalite + local bus + th
     );
     expect(listed.KeyCount).toBe(1);
   });
+
+  it('rejects a breaking schema change uploaded without a new major version, and announces it with one', async () => {
+    const withoutDate = example('datacontract.yaml')
+      .toString()
+      .replace(/\n {6}- name: order_date\n {8}logicalType: date\n {8}required: false/, '');
+    const before = t.domainEvents('Data Product Schema Changed').length;
+
+    await t.upload('orders/datacontract.yaml', withoutDate.replace('version: 1.0.0', 'version: 1.2.0'));
+
+    const rejected = detailOf<{ reason: string; errors: { message: string }[] }>(
+      t.domainEvents('Data Product Rejected').at(-1),
+    );
+    expect(rejected.reason).toBe('breaking-change');
+    expect(rejected.errors.map((e) => e.message).join(' ')).toContain('order_date');
+    expect(t.domainEvents('Data Product Schema Changed')).toHaveLength(before);
+
+    await t.upload('orders/datacontract.yaml', withoutDate.replace('version: 1.0.0', 'version: 2.0.0'));
+
+    const changed = detailOf<{ verdict: string; changes: { kind: string; column: string }[] }>(
+      t.domainEvents('Data Product Schema Changed').at(-1),
+    );
+    expect(changed.verdict).toBe('breaking');
+    expect(changed.changes).toEqual([
+      expect.objectContaining({ kind: 'column-removed', column: 'order_date' }),
+    ]);
+  });
 });
