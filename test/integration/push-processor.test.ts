@@ -166,4 +166,41 @@ describe('Push processor (real git repository, registry on dynalite)', () => {
     expect(await processPush(deps, detail, 'inbound-6')).toMatchObject({ status: 'processed' });
     expect(ofType('Data Product Updated')).toHaveLength(1);
   });
+
+  it('grants rights by CODEOWNERS as it was before the push, never by the CODEOWNERS the push brings', async () => {
+    const teams = { 'sales-team': ['alice'] };
+    const asUser = (username: string, before: string, after: string) => ({
+      ...pushDetail(before, after),
+      pusher: { username, email: `${username}@example.com` },
+    });
+    const start = await repo.head();
+    await repo.write('CODEOWNERS', '/p-5/ @carol\n');
+    const granted = await repo.commit('carol owns p-5');
+    await repo.push();
+    await processPush({ ...deps, teams }, pushDetail(start, granted), 'inbound-7');
+
+    await repo.write('p-5/datacontract.yaml', contractFor('p-5').replace('version: 1.0.0', 'version: 1.0.1'));
+    await repo.write('CODEOWNERS', '/p-5/ @carol\n/p-6/ @mallory\n');
+    await repo.write('p-6/datacontract.yaml', contractFor('p-6').replace('version: 1.0.0', 'version: 1.0.1'));
+    const after = await repo.commit('carol edits p-5; mallory grants herself p-6 and edits it');
+    await repo.push();
+    published.length = 0;
+
+    await processPush({ ...deps, teams }, asUser('carol', granted, after), 'inbound-8');
+
+    const updated = ofType('Data Product Updated').map(
+      (e) => (e.detail as { product: { id: string } }).product.id,
+    );
+    expect(updated).toEqual(['p-5']);
+    const rejected = ofType('Data Product Rejected').map(
+      (e) => e.detail as { reason: string; metadata: { productId: string } },
+    );
+    expect(rejected).toEqual([
+      expect.objectContaining({
+        reason: 'not-owner',
+        metadata: expect.objectContaining({ productId: 'p-6' }),
+      }),
+    ]);
+    expect((await registry.getProduct('p-6'))?.contractVersion).toBe('1.0.0');
+  });
 });
