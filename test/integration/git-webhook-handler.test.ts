@@ -43,6 +43,7 @@ const request = (body: string, headers: Record<string, string> = {}, method = 'P
 describe('git-webhook handler (function URL) with its secrets in Secrets Manager', () => {
   let published: OutgoingEvent[];
   let handler: ReturnType<typeof makeHandler>;
+  let registry: DynamoDbRegistry;
 
   beforeEach(async () => {
     secrets.reset();
@@ -51,13 +52,14 @@ describe('git-webhook handler (function URL) with its secrets in Secrets Manager
       .resolves({ SecretString: JSON.stringify({ github: SECRET }) });
     published = [];
     const table = await freshRegistryTable();
+    registry = new DynamoDbRegistry(table.documentClient, table.tableName);
     const secret = new SecretsManagerJson(
       new SecretsManagerClient({ region: 'eu-west-1' }),
       ARN,
       WebhookSecretsSchema,
     );
     const deps = {
-      registry: new DynamoDbRegistry(table.documentClient, table.tableName),
+      registry,
       events: { publish: async (events: OutgoingEvent[]) => void published.push(...events) },
       clock: () => new Date('2026-11-22T10:00:00Z'),
       logger: silent,
@@ -79,6 +81,13 @@ describe('git-webhook handler (function URL) with its secrets in Secrets Manager
     expect(await call(request(push))).toMatchObject({ statusCode: 202, body: { status: 'duplicate' } });
     expect(published.map((e) => e.contract.detailType)).toEqual(['Git Push Received', 'Git Push Received']);
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+  });
+
+  it('asks for a retry (409) while another attempt at the same delivery is still running', async () => {
+    await registry.beginEvent('webhook|github|d-9', 60_000);
+    const response = await call(request(push, { 'X-GitHub-Delivery': 'd-9' }));
+    expect(response).toMatchObject({ statusCode: 409, body: { status: 'in-progress' } });
+    expect(published).toEqual([]);
   });
 
   it('answers 401 to a wrong signature and publishes nothing', async () => {

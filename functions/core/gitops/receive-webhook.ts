@@ -53,11 +53,23 @@ export const receiveWebhook = async (
 
   const key = ['webhook', host, deliveryId].join('|');
   const claim = await deps.registry.beginEvent(key, DELIVERY_LEASE_MS);
-  if (claim !== 'claimed') {
-    // The host redelivered (or retried while the first attempt runs): acknowledge, it will be processed once.
+  if (claim === 'completed') {
+    // The host redelivered a delivery that is already on the bus: acknowledge, it is processed once.
     return {
       statusCode: 202,
       body: { status: 'duplicate', message: `delivery ${deliveryId} was already received`, host, deliveryId },
+    };
+  }
+  if (claim === 'in-progress') {
+    // Another attempt holds it and may still fail: acknowledging now could lose it, so ask for a retry.
+    return {
+      statusCode: 409,
+      body: {
+        status: 'in-progress',
+        message: `delivery ${deliveryId} is being received; retry`,
+        host,
+        deliveryId,
+      },
     };
   }
   try {
