@@ -112,7 +112,7 @@ export class FastRecordParser {
         to = this.closingQuote(buf, from, rule);
         if (to < 0) return -1;
         if (to >= end) {
-          end = this.extend(buf, from, to);
+          end = this.extend(buf, to);
           if (end < 0) return -1;
           lf = this.nextLf;
         }
@@ -207,22 +207,27 @@ export class FastRecordParser {
   }
 
   /**
-   * A quoted field `[from, to)` holds line breaks: counts them into `lines` and returns the record's new end
+   * A quoted field ending at `to` holds line breaks: counts them into `lines` and returns the record's new end
    * (the line break after the field), or -1 when that is not in this chunk or is a lone CR.
    */
-  private extend(buf: Buffer, from: number, to: number): number {
+  private extend(buf: Buffer, to: number): number {
+    // `nextLf` and `nextCr` are the first LF and CR at or after the record's start; no line break precedes
+    // the quoted field, so they are also its first ones: walk on from them instead of searching again from
+    // the field's start. (Searching for a CR anew scanned to the end of the chunk each time, since most
+    // files hold none: about a tenth of the validation time when one record in twelve has such a field.)
     let breaks = 0;
-    for (let k = buf.indexOf(LF, from); k >= 0 && k < to; k = buf.indexOf(LF, k + 1)) breaks++;
-    for (let k = buf.indexOf(CR, from); k >= 0 && k < to; k = buf.indexOf(CR, k + 1)) {
-      if (buf[k + 1] !== LF) breaks++;
+    let lf = this.nextLf;
+    for (; lf < to; lf = indexOrEnd(buf, LF, lf + 1)) breaks++;
+    let cr = this.nextCr;
+    for (; cr < to; cr = indexOrEnd(buf, CR, cr + 1)) {
+      if (buf[cr + 1] !== LF) breaks++;
     }
     this.lines += breaks;
-    const lf = indexOrEnd(buf, LF, to);
+    this.nextLf = lf;
+    this.nextCr = cr;
     if (lf >= buf.length) return -1;
     const end = buf[lf - 1] === CR ? lf - 1 : lf;
-    this.nextLf = lf;
-    this.nextCr = indexOrEnd(buf, CR, to);
-    return this.nextCr < end ? -1 : end;
+    return cr < end ? -1 : end;
   }
 
   /** The first delimiter at or after `from`, or `end`. */

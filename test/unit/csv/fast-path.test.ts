@@ -102,6 +102,26 @@ describe('fast path and slow path agree', () => {
     expect(result.errors).toHaveLength(result.errorCount);
   });
 
+  it('counts the lines of records with several line breaks inside quotes (LF, CRLF, lone CR)', async () => {
+    // Physical lines: the header is 1; each record below spans 1 + (line breaks inside its quotes) lines.
+    const columns = [
+      column('id', 'integer', { required: true }),
+      column('a', 'string'),
+      column('b', 'string'),
+    ];
+    const csv = [
+      'id,a,b\n',
+      '1,"x\ny\r\nz","p\rq"\n', // lines 2-5
+      '2,plain,"one\ntwo"\r\n', // lines 6-7
+      'bad,"a\r\n\nb",c\n', // lines 8-10
+      '4,"\r\r",""\n', // lines 11-13
+      'x,y,z\n', // line 14
+    ].join('');
+    const result = await validateEverywhere(csv, columns);
+    expect(result.rows).toBe(5);
+    expect(result.errors.map((error) => error.row)).toEqual([8, 14]);
+  });
+
   it('on larger files cut into stream-sized chunks', async () => {
     const csv = randomCsv(42, 1500, true);
     const chunkings: Chunking[] = [
