@@ -1,3 +1,10 @@
+import {
+  DataProductDeprecated,
+  DataProductRegistered,
+  DataProductSchemaChanged,
+  DataProductUpdated,
+  DataProductVersionPublished,
+} from './domain/product-events';
 import { GitPushReceived } from './inbound/git-push-received';
 import { S3ObjectCreated } from './inbound/s3-object-created';
 
@@ -14,13 +21,22 @@ export interface RuleSpec {
   readonly description: string;
   readonly pattern: EventPattern;
   /** Handler module name under `functions/handlers/`. */
-  readonly handler: 'contract-uploaded' | 'data-uploaded' | 'git-push-received';
+  readonly handler: 'contract-uploaded' | 'data-uploaded' | 'git-push-received' | 'catalog-sync';
 }
 
 export interface RoutingConfig {
   /** Buckets whose object events the platform processes (the default bucket first). */
   readonly dataBuckets: readonly string[];
 }
+
+/** The domain events that change what the catalog shows (rejections and failed files change nothing). */
+export const CATALOG_EVENTS = [
+  DataProductRegistered,
+  DataProductUpdated,
+  DataProductSchemaChanged,
+  DataProductDeprecated,
+  DataProductVersionPublished,
+] as const;
 
 /** The contract file names of a product folder (`<product-id>/datacontract.yaml`). */
 export const CONTRACT_FILE_NAMES = ['datacontract.yaml', 'datacontract.yml', 'datacontract.json'] as const;
@@ -62,5 +78,14 @@ export const platformRules = (config: RoutingConfig): RuleSpec[] => [
     description: 'Pushes to the data repo (verified by the webhook receiver) go to the push processor',
     handler: 'git-push-received',
     pattern: { source: [GitPushReceived.source], 'detail-type': [GitPushReceived.detailType] },
+  },
+  {
+    id: 'product-events-to-catalog',
+    description: 'Product changes go to the catalog sync (DataHub, or the embedded catalog locally)',
+    handler: 'catalog-sync',
+    pattern: {
+      source: [DataProductRegistered.source],
+      'detail-type': CATALOG_EVENTS.map((event) => event.detailType),
+    },
   },
 ];

@@ -46,17 +46,23 @@ const DataRepoContextSchema = z.object({
   teams: z.optional(z.record(z.string(), z.array(z.string()))),
 });
 
-/** The `dataRepo` context (cdk.json or `-c dataRepo='{…}'`): a JSON object or its text. */
-const dataRepoSettings = (value: unknown): DataRepoSettings => {
-  const parsed = DataRepoContextSchema.safeParse(
-    typeof value === 'string' ? JSON.parse(value) : (value ?? {}),
-  );
+const DataHubContextSchema = z.object({
+  gmsUrl: z.optional(z.url()),
+  env: z.optional(z.string()),
+});
+
+/** A JSON context value (cdk.json or `-c name='{…}'`): an object or its text, parsed with its schema. */
+const contextObject = <S extends z.ZodMiniType>(schema: S, name: string, value: unknown): z.infer<S> => {
+  const parsed = schema.safeParse(typeof value === 'string' ? JSON.parse(value) : (value ?? {}));
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid dataRepo context: ${issues}`);
+    throw new Error(`invalid ${name} context: ${issues}`);
   }
   return parsed.data;
 };
+
+const dataRepoSettings = (value: unknown): DataRepoSettings =>
+  contextObject(DataRepoContextSchema, 'dataRepo', value);
 
 /**
  * The context of `cdk.json` (stage default, feature flags). The CLI passes it to the app itself; reading it
@@ -92,6 +98,8 @@ export const buildApp = (options: BuildAppOptions = {}): DataMeshApp => {
     webhookSecret: stateful.webhookSecret,
     gitTokenSecret: stateful.gitTokenSecret,
     dataRepo: dataRepoSettings(app.node.tryGetContext('dataRepo')),
+    dataHubTokenSecret: stateful.dataHubTokenSecret,
+    datahub: contextObject(DataHubContextSchema, 'datahub', app.node.tryGetContext('datahub')),
   });
 
   // cdk-nag v3 is a policy validation plugin (not an Aspect): it runs after synthesis and fails it on errors.

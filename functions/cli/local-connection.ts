@@ -23,6 +23,7 @@ const EndpointsFileSchema = z.object({
   dataRepo: z.optional(z.string()),
   dataRepoBranch: z.optional(z.string()),
   teamsFile: z.optional(z.string()),
+  catalog: z.optional(z.object({ kind: z.enum(['datahub', 'embedded']), target: z.string() })),
 });
 
 export type EndpointsFile = z.infer<typeof EndpointsFileSchema>;

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigurationError } from '../core/errors';
 import { PortInUseError } from '../local/platform';
-import { eventsPutCommand, eventsTailCommand } from './commands/events';
+import { catalogCommand } from './commands/catalog';
+import { eventsPutCommand, eventsReplayCommand, eventsTailCommand } from './commands/events';
 import { productCreateCommand } from './commands/product-create';
 import { productShowCommand, productsCommand } from './commands/products';
 import { startCommand } from './commands/start';
@@ -25,6 +26,8 @@ const HELP = `mesh — the data mesh platform's command line (talks to the local
   mesh events put <file> [--json] put events on the local bus (PutEvents entries or EventBridge envelopes)
   mesh events tail [--json] [--lines N] [--no-follow]
                                   recent events on the bus, then new ones as they arrive
+  mesh events replay [--json]     re-deliver dead-lettered events to the rules that gave up on them
+  mesh catalog [--json]           what the catalog holds (the embedded one; DATAHUB_GMS_URL → DataHub)
 
 Environment: MESH_STATE_DIR (default .mesh), MESH_HTTP_PORT (4580), MESH_S3_PORT (4581),
 MESH_DYNAMODB_PORT (4582), MESH_BUCKET (data-mesh-local), MESH_DATA_BRANCH (main).`;
@@ -56,10 +59,13 @@ export const main = async (argv: string[], output: Output = consoleOutput): Prom
           throw new UsageError('usage: mesh product show <product-id> | mesh product create <metadata.json>');
         }
         return await productShowCommand(output, arg, json);
+      case 'catalog':
+        return await catalogCommand(output, json);
       case 'validate':
         return await validateCommand(output, sub, json, values.base);
       case 'events':
         if (sub === 'put') return await eventsPutCommand(output, arg, json);
+        if (sub === 'replay') return await eventsReplayCommand(output, json);
         if (sub === 'tail') {
           return await eventsTailCommand(
             output,
@@ -68,7 +74,7 @@ export const main = async (argv: string[], output: Output = consoleOutput): Prom
             !(values['no-follow'] ?? false),
           );
         }
-        throw new UsageError('usage: mesh events put <file> | mesh events tail');
+        throw new UsageError('usage: mesh events put <file> | mesh events tail | mesh events replay');
       case undefined:
       case 'help':
         output.out(HELP);

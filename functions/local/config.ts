@@ -20,6 +20,9 @@ export const LocalEnvSchema = z.object({
   MESH_HTTP_PORT: z._default(port, 4580),
   MESH_S3_PORT: z._default(port, 4581),
   MESH_DYNAMODB_PORT: z._default(port, 4582),
+  /** DataHub's own CLI variables: when set, the catalog goes to that GMS instead of the embedded one. */
+  DATAHUB_GMS_URL: z.optional(z.url()),
+  DATAHUB_GMS_TOKEN: z.optional(z.string()),
   MESH_DATA_BRANCH: z._default(z.string().check(z.regex(/^[A-Za-z0-9._/-]+$/)), 'main'),
   MESH_BUCKET: z._default(z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)), 'data-mesh-local'),
 });
@@ -29,6 +32,7 @@ export interface LocalConfig {
   ports: { http: number; s3: number; dynamodb: number };
   bucket: string;
   dataRepoBranch: string;
+  datahub: { gmsUrl?: string; token?: string };
   tableName: string;
   busName: string;
   region: string;
@@ -42,6 +46,10 @@ export const loadLocalConfig = (env: NodeJS.ProcessEnv = process.env, cwd = proc
     ports: { http: e.MESH_HTTP_PORT, s3: e.MESH_S3_PORT, dynamodb: e.MESH_DYNAMODB_PORT },
     bucket: e.MESH_BUCKET,
     dataRepoBranch: e.MESH_DATA_BRANCH,
+    datahub: {
+      ...(e.DATAHUB_GMS_URL ? { gmsUrl: e.DATAHUB_GMS_URL } : {}),
+      ...(e.DATAHUB_GMS_TOKEN ? { token: e.DATAHUB_GMS_TOKEN } : {}),
+    },
     tableName: 'data-mesh-local-registry',
     busName: 'data-mesh-local',
     region: 'us-east-1',

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { CatalogEntity } from '../adapters/catalog/embedded-catalog';
 import * as z from '../shared/zod';
 import type { LocalBus } from './bus/local-bus';
+import { catalogPage } from './catalog-page';
 import { listenOnLoopback } from './listen-on-loopback';
 
 const PutEventsRequestSchema = z.object({
@@ -24,6 +26,10 @@ export interface HttpServerOptions {
   status: () => unknown;
   /** The git webhook receiver: a Lambda function URL event in, its response out. */
   webhook: (event: unknown) => Promise<unknown>;
+  /** The embedded catalog's entities, or undefined when the catalog is a DataHub. */
+  catalog?: () => Promise<Record<string, CatalogEntity> | undefined>;
+  /** Re-delivers the dead-lettered events (`mesh events replay`). */
+  replayDeadLetters?: () => Promise<{ replayed: number; failedAgain: number }>;
 }
 
 const FunctionUrlResponseSchema = z.object({
@@ -82,6 +88,17 @@ const handle = async (options: HttpServerOptions, req: IncomingMessage, res: Ser
     return sendJson(res, 200, { FailedEntryCount: failed, Entries: entries }, 'application/x-amz-json-1.1');
   }
   if (req.url === '/webhooks/git') return forwardWebhook(options, req, res);
+  if (req.method === 'POST' && req.url === '/dead-letters/replay' && options.replayDeadLetters)
+    return sendJson(res, 200, await options.replayDeadLetters());
+  if (req.method === 'GET' && (req.url === '/catalog' || req.url === '/catalog.json') && options.catalog) {
+    const entities = await options.catalog();
+    if (!entities)
+      return sendJson(res, 404, { message: 'the catalog is a DataHub (DATAHUB_GMS_URL): look there' });
+    if (req.url === '/catalog.json') return sendJson(res, 200, { entities: Object.values(entities) });
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(catalogPage(Object.values(entities)));
+    return;
+  }
   if (req.method === 'GET' && (req.url === '/status' || req.url === '/status.json'))
     return sendJson(res, 200, options.status());
   if (req.method === 'GET' && req.url === '/') {

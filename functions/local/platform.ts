@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeEnvelope } from '../../events/event-contract';
 import { platformRules, type RuleSpec } from '../../events/rules';
+import { EmbeddedCatalog } from '../adapters/catalog/embedded-catalog';
+import { buildCatalog, buildCatalogSyncDeps } from '../handlers/catalog-root';
 import { buildGitOpsDeps, buildReceiver } from '../handlers/git-root';
 import { buildPublishingDeps } from '../handlers/publishing-root';
 import type { Logger } from '../ports/logger';
@@ -34,6 +36,11 @@ const handlerFactories: Record<RuleSpec['handler'], (env: NodeJS.ProcessEnv) => 
   'data-uploaded': async (env) => {
     const { makeHandler } = await import('../handlers/data-uploaded');
     const deps = buildPublishingDeps(env);
+    return makeHandler(() => deps);
+  },
+  'catalog-sync': async (env) => {
+    const { makeHandler } = await import('../handlers/catalog-sync');
+    const deps = buildCatalogSyncDeps(env);
     return makeHandler(() => deps);
   },
   'git-push-received': async (env) => {
@@ -68,6 +75,8 @@ export interface LocalEndpoints {
   dataRepoBranch: string;
   /** Team membership for ownership checks, read at start (absent: ownership not enforced). */
   teamsFile: string;
+  /** DataHub GMS when `DATAHUB_GMS_URL` is set, else the embedded catalog's folder. */
+  catalog: { kind: 'datahub' | 'embedded'; target: string };
 }
 
 export type LocalPlatform = Awaited<ReturnType<typeof startPlatform>>;
@@ -112,12 +121,17 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
     // Filled in once every server listens; until then the status page says the platform is starting.
     let endpoints: LocalEndpoints | undefined;
     let onWebhook: ((event: unknown) => Promise<unknown>) | undefined;
+    const catalogDir = join(config.stateDir, 'catalog');
+    const gms = config.datahub.gmsUrl;
+    const embedded = gms ? undefined : new EmbeddedCatalog(catalogDir);
     const http = await listening('MESH_HTTP_PORT', config.ports.http, () =>
       startHttpServer({
         port: config.ports.http,
         bus,
         status: () => (endpoints ? { status: 'running', endpoints } : { status: 'starting' }),
         webhook: (event) => (onWebhook ? onWebhook(event) : Promise.resolve(undefined)),
+        catalog: () => (embedded ? embedded.entities() : Promise.resolve(undefined)),
+        replayDeadLetters: () => bus.replayDeadLetters(),
       }),
     );
     closers.push(http.close);
@@ -152,6 +166,12 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
       DATA_REPO_BRANCH: repo.branch,
       WEBHOOK_SECRETS: JSON.stringify({ github: repo.secret }),
       ...(teams ? { TEAMS_JSON: teams } : {}),
+      ...(gms
+        ? {
+            DATAHUB_GMS_URL: gms,
+            ...(config.datahub.token ? { DATAHUB_GMS_TOKEN: config.datahub.token } : {}),
+          }
+        : { CATALOG_DIR: catalogDir }),
     };
     await ensureRegistryTable(
       new DynamoDBClient({
@@ -182,12 +202,21 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
       dataRepo: repo.gitDir,
       dataRepoBranch: repo.branch,
       teamsFile,
+      catalog: gms ? { kind: 'datahub', target: gms } : { kind: 'embedded', target: catalogDir },
     };
     await writeFile(
       join(config.stateDir, 'endpoints.json'),
       `${JSON.stringify({ pid: process.pid, ...endpoints }, null, 2)}\n`,
     );
-    return { config, endpoints, env, bus, stop, teamsConfigured: teams !== undefined };
+    return {
+      config,
+      endpoints,
+      env,
+      bus,
+      stop,
+      teamsConfigured: teams !== undefined,
+      catalog: () => buildCatalog(env),
+    };
   } catch (error) {
     await stop();
     throw error;

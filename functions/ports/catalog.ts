@@ -28,6 +28,7 @@ export interface CatalogSink {
  */
 export class CatalogRejectedError extends Error {
   override readonly name = 'CatalogRejectedError';
+  readonly retryable = false;
   constructor(
     message: string,
     readonly status: number,

@@ -73,3 +73,18 @@ export const GitEnvSchema = z.object({
 });
 
 export type GitEnv = z.infer<typeof GitEnvSchema>;
+
+/** The catalog-sync function: DataHub when `DATAHUB_GMS_URL` is set, else the embedded catalog in `CATALOG_DIR`. */
+export const CatalogEnvSchema = z.object({
+  TABLE_NAME: nonEmpty,
+  DATAHUB_GMS_URL: z.optional(z.url()),
+  DATAHUB_GMS_TOKEN: z.optional(nonEmpty),
+  /** A secret holding `{"token": "…"}` (a DataHub personal access token). */
+  DATAHUB_TOKEN_SECRET_ARN: z.optional(nonEmpty),
+  /** DataHub's fabric type in dataset URNs. */
+  DATAHUB_ENV: z._default(
+    z.enum(['PROD', 'DEV', 'TEST', 'QA', 'UAT', 'EI', 'PRE', 'STG', 'NON_PROD', 'CORP']),
+    'PROD',
+  ),
+  CATALOG_DIR: z.optional(nonEmpty),
+});

@@ -1,17 +1,14 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { type FunctionUrl, FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { platformRules } from '../../events/rules';
 import { deadLetterQueue, notEmptyAlarm, READ_DEAD_LETTER } from './dead-letter';
 import { HouseFunction } from './house-function';
-import { toCdkEventPattern } from './publishing';
+import { platformRuleFor } from './platform-rule';
 
 /** Where the data repo lives and how to read it (CDK context `dataRepo`). */
 export interface DataRepoSettings {
@@ -90,25 +87,7 @@ export class DataRepo extends Construct {
     props.gitTokenSecret.grantRead(this.processor);
 
     this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue');
-    this.processor.configureAsyncInvoke({
-      retryAttempts: 2,
-      maxEventAge: Duration.hours(6),
-      onFailure: new SqsDestination(this.deadLetterQueue),
-    });
-    const spec = platformRules({ dataBuckets: [] }).find((rule) => rule.handler === 'git-push-received');
-    if (!spec) throw new Error('events/rules.ts has no rule for git-push-received');
-    this.rule = new Rule(this, spec.id, {
-      eventBus: bus,
-      description: spec.description,
-      eventPattern: toCdkEventPattern(spec.pattern),
-      targets: [
-        new LambdaFunction(this.processor, {
-          retryAttempts: 8,
-          maxEventAge: Duration.hours(2),
-          deadLetterQueue: this.deadLetterQueue,
-        }),
-      ],
-    });
+    this.rule = platformRuleFor(this, 'git-push-received', bus, this.processor, this.deadLetterQueue);
     this.deadLetterAlarm = notEmptyAlarm(this, 'DeadLetterAlarm', this.deadLetterQueue, {
       alarmName: `data-mesh-${stage}-data-repo-dlq-not-empty`,
       description: [

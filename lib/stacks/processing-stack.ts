@@ -4,6 +4,7 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { CatalogSync, type DataHubSettings } from '../constructs/catalog-sync';
 import { DataRepo, type DataRepoSettings } from '../constructs/data-repo';
 import { Publishing } from '../constructs/publishing';
 
@@ -20,12 +21,16 @@ export interface ProcessingStackProps extends StackProps {
   readonly gitTokenSecret: ISecret;
   /** The data repo (CDK context `dataRepo`). */
   readonly dataRepo: DataRepoSettings;
+  readonly dataHubTokenSecret: ISecret;
+  /** DataHub (CDK context `datahub`). */
+  readonly datahub: DataHubSettings;
 }
 
 /** Functions, rules, queues and alarms: stateless, so it can be destroyed and redeployed at will. */
 export class ProcessingStack extends Stack {
   public readonly publishing: Publishing;
   public readonly dataRepo: DataRepo;
+  public readonly catalogSync: CatalogSync;
 
   constructor(scope: Construct, id: string, props: ProcessingStackProps) {
     super(scope, id, props);
@@ -42,6 +47,13 @@ export class ProcessingStack extends Stack {
       webhookSecret: props.webhookSecret,
       gitTokenSecret: props.gitTokenSecret,
       settings: props.dataRepo,
+    });
+    this.catalogSync = new CatalogSync(this, 'CatalogSync', {
+      stage: props.stage,
+      bus: props.bus,
+      table: props.table,
+      tokenSecret: props.dataHubTokenSecret,
+      settings: props.datahub,
     });
   }
 }

@@ -28,6 +28,8 @@ export class StatefulStack extends Stack {
   public readonly webhookSecret: Secret;
   /** `data-mesh/<stage>/git-token`: `{"token": …}`, a read-only API token for the data repo's host. */
   public readonly gitTokenSecret: Secret;
+  /** `data-mesh/<stage>/datahub-token`: `{"token": …}`, a DataHub personal access token. */
+  public readonly dataHubTokenSecret: Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -105,12 +107,19 @@ export class StatefulStack extends Stack {
       generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'token', passwordLength: 32 },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const secret of [this.webhookSecret, this.gitTokenSecret]) {
+    this.dataHubTokenSecret = new Secret(this, 'DataHubTokenSecret', {
+      secretName: `data-mesh/${stage}/datahub-token`,
+      description:
+        'DataHub personal access token for the catalog sync (JSON {"token": …}); replace the placeholder',
+      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'token', passwordLength: 32 },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const secret of [this.webhookSecret, this.gitTokenSecret, this.dataHubTokenSecret]) {
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason:
-          'Rotation must happen at the git host too (the webhook secret and the API token are issued there), ' +
-          'so it is a manual runbook step, not a rotation Lambda; the functions re-read secrets every 5 minutes.',
+          'The value is issued by another system (the git host, DataHub), so rotation is a manual runbook step ' +
+          'there, not a rotation Lambda here; the functions re-read secrets every 5 minutes.',
       });
     }
   }

@@ -163,6 +163,7 @@ describe('Stack: ProcessingStack', () => {
       const deployed = [
         ...Object.keys(built.processing.publishing.rules),
         built.processing.dataRepo.rule.node.id,
+        built.processing.catalogSync.rule.node.id,
       ];
       expect(deployed.sort()).toEqual(specs.map((s) => s.id).sort());
     });
@@ -192,8 +193,8 @@ describe('Stack: ProcessingStack', () => {
       Object.entries(built.processingTemplate.findResources('AWS::SQS::Queue')) as [string, Resource][];
 
     it('are encrypted, keep messages 14 days and refuse plain HTTP', () => {
-      // Publishing's rule and forwarding queues, and the data repo's.
-      expect(queues()).toHaveLength(3);
+      // Publishing's rule and forwarding queues, the data repo's and the catalog sync's.
+      expect(queues()).toHaveLength(4);
       for (const [logicalId, queue] of queues()) {
         expect(queue.Properties).toMatchObject({
           SqsManagedSseEnabled: true,
@@ -332,7 +333,8 @@ describe('Stack: ProcessingStack', () => {
           JSON.stringify(statement.Action).includes('secretsmanager:GetSecretValue'),
         ).map((statement) => [id.replace(/[0-9A-F]{8}$/, ''), JSON.stringify(statement.Resource)]),
       );
-      expect(secretReads).toHaveLength(2);
+      // The data repo's two functions (the catalog sync reads its own DataHub token).
+      expect(secretReads.filter(([id]) => id?.startsWith('DataRepo'))).toHaveLength(2);
       const [receiverRead] = secretReads.filter(([id]) => id?.startsWith('DataRepoReceiver'));
       const [processorRead] = secretReads.filter(([id]) => id?.startsWith('DataRepoPushProcessor'));
       expect(receiverRead?.[1]).toContain('WebhookSecret');
@@ -358,6 +360,52 @@ describe('Stack: ProcessingStack', () => {
         AlarmName: 'data-mesh-test-data-repo-dlq-not-empty',
         AlarmDescription: Match.stringLikeRegexp('GitProviderUnavailableError'),
       });
+    });
+  });
+
+  describe('catalog sync', () => {
+    it('routes the product events to the catalog-sync function, with retries, its DLQ and an alarm', () => {
+      const [[logicalId]] = Object.entries(
+        built.processingTemplate.findResources('AWS::Lambda::Function'),
+      ).filter(([id]) => id.startsWith('CatalogSyncFunction')) as [[string, Resource]];
+      built.processingTemplate.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['datamesh.platform'],
+          'detail-type': [
+            'Data Product Registered',
+            'Data Product Updated',
+            'Data Product Schema Changed',
+            'Data Product Deprecated',
+            'Data Product Version Published',
+          ],
+        },
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [logicalId, 'Arn'] },
+            DeadLetterConfig: {
+              Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CatalogSyncDeadLetterQueue'), 'Arn'] },
+            },
+          }),
+        ],
+      });
+      built.processingTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'data-mesh-test-catalog-dlq-not-empty',
+      });
+    });
+
+    it('reads the DataHub token from its secret and only reads the registry', () => {
+      const fn = Object.entries(built.processingTemplate.findResources('AWS::Lambda::Function')).find(
+        ([id]) => id.startsWith('CatalogSyncFunction'),
+      )?.[1] as Resource;
+      const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(JSON.stringify(env.DATAHUB_TOKEN_SECRET_ARN)).toContain('DataHubTokenSecret');
+      expect(env.DATAHUB_ENV).toBe('PROD');
+      const policies = Object.entries(built.processingTemplate.findResources('AWS::IAM::Policy')).filter(
+        ([id]) => id.startsWith('CatalogSyncFunction'),
+      );
+      const actions = JSON.stringify(policies.map(([, p]) => (p as Resource).Properties.PolicyDocument));
+      expect(actions).toContain('secretsmanager:GetSecretValue');
+      expect(actions).not.toContain('dynamodb:PutItem');
     });
   });
 });

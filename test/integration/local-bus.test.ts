@@ -93,6 +93,29 @@ describe('Class: LocalBus', () => {
     });
   });
 
+  it('replays dead letters to the rule that gave up on them, with the original event, keeping what fails again', async () => {
+    let fixed = false;
+    const seen: string[] = [];
+    bus.addRule('recovering', { source: ['test'], 'detail-type': ['Thing Happened'] }, async (e) => {
+      if (!fixed) throw new Error('still broken');
+      seen.push(e.id);
+    });
+    bus.addRule('hopeless', { source: ['test'], 'detail-type': ['Other Thing'] }, async () => {
+      throw new Error('always broken');
+    });
+    bus.addRule('bystander', { source: ['test'] }, async () => {});
+    const [first] = bus.putEvents([{ Source: 'test', DetailType: 'Thing Happened', Detail: '{}' }]);
+    bus.putEvents([{ Source: 'test', DetailType: 'Other Thing', Detail: '{}' }]);
+    await bus.whenIdle();
+    fixed = true;
+
+    expect(await bus.replayDeadLetters()).toEqual({ replayed: 2, failedAgain: 1 });
+
+    expect(seen).toEqual([(first as { EventId: string }).EventId]);
+    const left = (await readFile(join(dir, 'dead-letters.jsonl'), 'utf8')).trim().split('\n');
+    expect(left.map((line) => JSON.parse(line).rule)).toEqual(['hopeless']);
+  });
+
   it('dead-letters an event that fails its contract at once, without retrying', async () => {
     let calls = 0;
     bus.addRule('strict', { source: ['test'] }, async () => {

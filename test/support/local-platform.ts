@@ -9,13 +9,14 @@ import { LOCAL_CREDENTIALS, type LocalPlatform, startPlatform } from '../../func
 const silentLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 /** A local platform on random ports in a temporary state folder, with every bus event recorded. */
-export const startTestPlatform = async (stateDir?: string) => {
+export const startTestPlatform = async (stateDir?: string, env: NodeJS.ProcessEnv = {}) => {
   const dir = stateDir ?? (await mkdtemp(join(tmpdir(), 'mesh-test-')));
   const config: LocalConfig = loadLocalConfig({
     MESH_STATE_DIR: dir,
     MESH_HTTP_PORT: '0',
     MESH_S3_PORT: '0',
     MESH_DYNAMODB_PORT: '0',
+    ...env,
   });
   const platform: LocalPlatform = await startPlatform(config, silentLogger);
   const events: EventBridgeEnvelope[] = [];

@@ -163,3 +163,20 @@ export const eventsTailCommand = async (
   });
   return 0;
 };
+
+/** `mesh events replay [--json]`: re-delivers the dead-lettered events to the rules that gave up on them. */
+export const eventsReplayCommand = async (output: Output, json: boolean): Promise<number> => {
+  const endpoints = await readEndpoints();
+  const response = await fetch(`${endpoints.http}/dead-letters/replay`, { method: 'POST' });
+  const result = ReplayResultSchema.parse(await response.json());
+  if (json) output.out(JSON.stringify(result));
+  else if (result.replayed === 0) output.out(`No dead letters in ${endpoints.deadLetters}.`);
+  else {
+    output.out(
+      `Replayed ${result.replayed} dead-lettered event(s): ${result.replayed - result.failedAgain} delivered, ${result.failedAgain} failed again (kept in ${endpoints.deadLetters}).`,
+    );
+  }
+  return result.failedAgain === 0 ? 0 : 1;
+};
+
+const ReplayResultSchema = z.object({ replayed: z.number(), failedAgain: z.number() });

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { appendFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { type EventBridgeEnvelope, EventBridgeEnvelopeSchema } from '../../../events/event-contract';
 import type { Logger } from '../../ports/logger';
+import * as z from '../../shared/zod';
 import { type CompiledPattern, compilePattern } from './event-pattern';
 
 /** A rule target: the same handler module the Lambda runs, invoked in-process. */
@@ -35,13 +36,15 @@ export interface PutEventsEntry {
 
 export type PutEventsResultEntry = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
 
-export interface DeadLetter {
-  rule: string;
-  event: EventBridgeEnvelope;
-  attempts: number;
-  error: string;
-  deadLetteredAt: string;
-}
+const DeadLetterSchema = z.object({
+  rule: z.string(),
+  event: EventBridgeEnvelopeSchema,
+  attempts: z.number(),
+  error: z.string(),
+  deadLetteredAt: z.string(),
+});
+
+export type DeadLetter = z.infer<typeof DeadLetterSchema>;
 
 /** EventBridge's limit on one event, detail and envelope included. */
 const MAX_EVENT_BYTES = 256 * 1024;
@@ -102,6 +105,45 @@ export class LocalBus extends EventEmitter {
     this.route(EventBridgeEnvelopeSchema.parse(envelope));
   }
 
+  /**
+   * Re-delivers dead-lettered events to the rule that gave up on them (like an EventBridge archive replay
+   * aimed at one rule), with the original envelope, so idempotent handlers recognise what they already did.
+   * The dead-letter file keeps only the events that fail again.
+   */
+  async replayDeadLetters(): Promise<{ replayed: number; failedAgain: number }> {
+    const file = this.options.deadLetterFile;
+    if (!file) return { replayed: 0, failedAgain: 0 };
+    await this.whenIdle();
+    const text = await readFile(file, 'utf8').catch(() => '');
+    const letters = text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => DeadLetterSchema.parse(JSON.parse(line)));
+    await writeFile(file, '');
+    let failedAgain = 0;
+    const counter = () => failedAgain++;
+    this.on('dead-letter', counter);
+    try {
+      for (const letter of letters) {
+        const rule = this.rules.find((candidate) => candidate.id === letter.rule);
+        if (!rule) {
+          this.append(file, letter);
+          failedAgain++;
+          continue;
+        }
+        this.inFlight++;
+        await this.deliver(rule, letter.event).finally(() => {
+          this.inFlight--;
+          if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+        });
+      }
+      await this.whenIdle();
+    } finally {
+      this.off('dead-letter', counter);
+    }
+    return { replayed: letters.length, failedAgain };
+  }
+
   /** Resolves when every accepted event has been delivered, retried or dead-lettered, and logged. */
   async whenIdle(): Promise<void> {
     while (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
@@ -128,8 +170,9 @@ export class LocalBus extends EventEmitter {
         return;
       } catch (error) {
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        // An event that fails its contract will fail again: dead-letter it at once instead of retrying.
-        const retryable = !(error instanceof Error && error.name === 'InvalidEventError');
+        // An event that fails its contract, or that its target refused for good (a bad token, an invalid
+        // proposal), would fail again: dead-letter it at once instead of retrying.
+        const retryable = !(error instanceof Error && 'retryable' in error && error.retryable === false);
         if (!retryable || attempt >= this.options.maxAttempts) {
           const dead: DeadLetter = {
             rule: rule.id,
