@@ -1,18 +1,24 @@
 /*
  * Integer keys (ids) usually arrive in order: 1, 2, 3… Hashing each one into a table costs a cache miss per
- * row and 12 bytes per key. This set keeps the longest current run of consecutive ids as an interval, with
- * the row of each id as a one-byte step from the previous one; only ids that break the run go to the hash
- * table. A sorted file of 100 million rows then fits its budget, and checking a key is a comparison.
+ * row and 12 bytes per key. This set keeps the current run of increasing ids as an interval, with the row of
+ * each id as a one-byte step from the previous one; small gaps (an id deleted upstream, a row with a bad id)
+ * stay inside the run as absent slots. Only ids that break the run go to the hash table. A sorted file of
+ * 100 million rows then fits its budget, and checking a key is a comparison.
  */
 import { integerFingerprint, UniqueKeySet } from './unique-key-set';
 
-/** Ids per block; each block stores the full row of its first id, the others as steps of at most 255. */
+/**
+ * Slots per block. Each block stores a base row (the row of the last id present before it); each slot the
+ * step from the previous present id's row (1–255), or 0 for an id absent from a gap.
+ */
 const BLOCK = 256;
-/** Share of the budget for the run (1 byte per id); the rest is the hash table's. */
+/** Share of the budget for the run (1 byte per slot); the rest is the hash table's. */
 const RUN_SHARE = 0.25;
 /** A run shorter than this is moved into the table when an id breaks it, so that a new run can start. */
 const SHORT_RUN = 1024;
 const MAX_STEP = 255;
+/** The widest gap of absent ids the run absorbs (each costs a byte, less than a table slot). */
+const MAX_GAP = 16;
 
 /** The safe integer stored in a fingerprint by `integerFingerprint`. */
 const idOf = (hi: number, lo: number): number => {
@@ -25,14 +31,17 @@ const idOf = (hi: number, lo: number): number => {
  * `UniqueKeySet.add`, which it uses for the ids that do not extend the run.
  */
 export class IntegerKeySet {
-  /** Ids the run can hold. */
+  /** Slots (ids, present or absent) the run can hold. */
   readonly runCapacity: number;
   private readonly table: UniqueKeySet;
   private readonly steps: Uint8Array;
   private readonly blockRows: Float64Array;
-  /** The run is the ids [first, first + length), the k-th seen on the row `rowAt(k)`. */
+  /** The run covers the ids [first, first + length); slot k is id first + k. */
   private first = 0;
   private length = 0;
+  /** Ids present in the run. */
+  private present = 0;
+  /** Row of the last present id of the run. */
   private lastRow = 0;
   /** Bounds of the ids in the table, to skip probing it for ids it cannot hold. */
   private tableMin = Infinity;
@@ -48,13 +57,13 @@ export class IntegerKeySet {
     this.table = new UniqueKeySet(budgetBytes - runBytes, true);
   }
 
-  /** Ids the hash table accepts; the run holds up to `runCapacity` more when they are consecutive. */
+  /** Ids the hash table accepts; the run holds up to `runCapacity` more when they are (nearly) consecutive. */
   get limit(): number {
     return this.table.limit;
   }
 
   get size(): number {
-    return this.length + this.table.size;
+    return this.present + this.table.size;
   }
 
   /** Slots the hash table inspected (the run needs none). */
@@ -66,43 +75,62 @@ export class IntegerKeySet {
   add(hi: number, lo: number, row: number): number {
     const value = idOf(hi, lo);
     const offset = value - this.first;
-    if (offset >= 0 && offset < this.length) return this.rowAt(offset);
+    if (offset >= 0 && offset < this.length) {
+      const seen = this.rowAt(offset);
+      if (seen !== 0) return seen;
+    }
     if (value >= this.tableMin && value <= this.tableMax) {
       const seen = this.table.find(hi, lo);
       if (seen !== 0) return seen;
     }
-    if (this.length === 0) this.first = value;
+    if (this.length === 0) {
+      this.first = value;
+      this.lastRow = row - 1;
+    }
     if (this.extendsRun(value, row)) {
-      this.append(row);
+      this.append(value, row);
       return 0;
     }
     if (this.runCapacity > 0 && this.length < SHORT_RUN && this.moveRunToTable()) {
       this.first = value;
-      this.append(row);
+      this.lastRow = row - 1;
+      this.append(value, row);
       return 0;
     }
     return this.addToTable(value, hi, lo, row);
   }
 
+  /** Whether `value` lies just past the run (within a small gap) and its row can be stored as a step. */
   private extendsRun(value: number, row: number): boolean {
-    const k = this.length;
-    return (
-      value === this.first + k && k < this.runCapacity && (k % BLOCK === 0 || row - this.lastRow <= MAX_STEP)
-    );
+    const slot = value - this.first;
+    const gap = slot - this.length;
+    if (gap < 0 || gap > MAX_GAP || slot >= this.runCapacity) return false;
+    // A block's first slot may start from any row (its base); inside a block the step must fit a byte.
+    return slot % BLOCK === 0 || row - this.lastRow <= MAX_STEP;
   }
 
-  private append(row: number): void {
-    const k = this.length;
-    if (k % BLOCK === 0) this.blockRows[k / BLOCK] = row;
-    else this.steps[k] = row - this.lastRow;
+  /** Fills the gap before `value` with absent slots, then stores `value` as seen on `row`. */
+  private append(value: number, row: number): void {
+    const slot = value - this.first;
+    for (let k = this.length; k < slot; k++) this.write(k, 0);
+    if (slot % BLOCK === 0) this.blockRows[slot / BLOCK] = row - 1;
+    this.write(slot, slot % BLOCK === 0 ? 1 : row - this.lastRow);
     this.lastRow = row;
-    this.length = k + 1;
+    this.length = slot + 1;
+    this.present++;
   }
 
+  private write(slot: number, step: number): void {
+    if (slot % BLOCK === 0 && step === 0) this.blockRows[slot / BLOCK] = this.lastRow;
+    this.steps[slot] = step;
+  }
+
+  /** The row of the id in slot `offset`, or 0 when that id is absent from the run. */
   private rowAt(offset: number): number {
+    if (this.steps[offset] === 0) return 0;
     const block = Math.floor(offset / BLOCK);
     let row = this.blockRows[block] as number;
-    for (let k = block * BLOCK + 1; k <= offset; k++) row += this.steps[k] as number;
+    for (let k = block * BLOCK; k <= offset; k++) row += this.steps[k] as number;
     return row;
   }
 
@@ -117,14 +145,17 @@ export class IntegerKeySet {
 
   /** Moves a short run's ids into the table; false (nothing moved) when the table cannot take them all. */
   private moveRunToTable(): boolean {
-    if (this.table.size + this.length > this.table.limit) return false;
+    if (this.table.size + this.present > this.table.limit) return false;
     const out = this.out;
     for (let k = 0; k < this.length; k++) {
+      const row = this.rowAt(k);
+      if (row === 0) continue;
       const value = this.first + k;
       integerFingerprint(value, out, 0);
-      this.addToTable(value, out[0] as number, out[1] as number, this.rowAt(k));
+      this.addToTable(value, out[0] as number, out[1] as number, row);
     }
     this.length = 0;
+    this.present = 0;
     return true;
   }
 }

@@ -48,6 +48,24 @@ describe('IntegerKeySet', () => {
     expect(add(100_000, 200_002)).toBe(100_001);
   });
 
+  it('absorbs small gaps into the run (ids dropped upstream), and still finds ids that fill a gap later', () => {
+    const set = new IntegerKeySet(MIB);
+    // Every 7th id missing, a gap across a block boundary (slots 250-261), then gaps of 16 ids.
+    const ids: number[] = [];
+    for (let id = 1; id <= 20_000; id++) if (id % 7 !== 0 && !(id > 250 && id < 262)) ids.push(id);
+    ids.push(...Array.from({ length: 16 }, (_, i) => 20_017 + i * 17));
+    const { firstRow } = crossCheck(set, ids);
+    expect(set.probes).toBe(0);
+    const add = adder(set);
+    // The missing ids arrive late: new (kept in the table), then recognised on their second appearance.
+    const late = [7, 14, 251, 256, 261, 19_999];
+    expect(late.map((id, i) => add(id, 500_000 + i))).toEqual(late.map(() => 0));
+    expect(late.map((id) => add(id, 999_999))).toEqual(late.map((_, i) => 500_000 + i));
+    const wrong = [...firstRow].filter(([id, row]) => add(id, 999_999) !== row);
+    expect(wrong).toEqual([]);
+    expect(set.size).toBe(ids.length + late.length);
+  });
+
   it('holds far more consecutive ids than a hash table of the same budget', () => {
     const set = new IntegerKeySet(MIB);
     const ids = Array.from({ length: 300_000 }, (_, i) => i + 1);
