@@ -56,6 +56,30 @@ describe('Catalog plane, locally (no DataHub configured: the embedded catalog)',
     expect(json.entities.find((e) => e.entityType === 'dataset')?.aspects).toHaveProperty('schemaMetadata');
   });
 
+  it('never lets a late or replayed event put an older state back', async () => {
+    const [registered] = t.domainEvents('Data Product Registered');
+    await t.upload(
+      'orders/datacontract.yaml',
+      example('datacontract.yaml').toString().replace('version: 1.0.0', 'version: 1.1.0'),
+    );
+    const contractVersion = async () => {
+      const json = (await (await fetch(`${t.platform.endpoints.http}/catalog.json`)).json()) as {
+        entities: {
+          entityType: string;
+          aspects: { datasetProperties?: { customProperties: Record<string, string> } };
+        }[];
+      };
+      return json.entities.find((e) => e.entityType === 'dataset')?.aspects.datasetProperties
+        ?.customProperties.contractVersion;
+    };
+    expect(await contractVersion()).toBe('1.1.0');
+
+    t.platform.bus.putEnvelope(registered as NonNullable<typeof registered>);
+    await t.platform.bus.whenIdle();
+
+    expect(await contractVersion()).toBe('1.1.0');
+  });
+
   it('reports the catalog in mesh status', async () => {
     const { out } = await cli('status', '--json');
     expect(JSON.parse(out).catalogStatus).toMatchObject({ kind: 'embedded', ok: true });
