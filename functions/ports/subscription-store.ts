@@ -1,0 +1,48 @@
+import type { Subscription } from '../core/notifications/subscription';
+
+export type DeliveryStatus = 'in-progress' | 'delivered' | 'failed';
+
+/** One line of the delivery ledger: one notification to one subscription. */
+export interface DeliveryRecord {
+  subscriptionId: string;
+  notificationId: string;
+  productId: string;
+  type: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError?: string;
+  updatedAt: string;
+}
+
+export type DeliveryClaim =
+  | { status: 'claimed'; attempts: number }
+  | { status: 'delivered' }
+  | { status: 'in-progress' };
+
+/** Subscriptions and the delivery ledger (DynamoDB on AWS and locally). */
+export interface SubscriptionStore {
+  /** Creates it unless a subscription with the same id exists; returns the stored one either way. */
+  create(subscription: Subscription): Promise<{ created: boolean; subscription: Subscription }>;
+  get(id: string): Promise<Subscription | undefined>;
+  /** Every subscription, or those of one consumer. */
+  list(consumer?: string): Promise<Subscription[]>;
+  /** The active subscriptions that target this product by id, or its domain. */
+  forProduct(productId: string, domain: string | undefined): Promise<Subscription[]>;
+  delete(id: string): Promise<boolean>;
+  pause(id: string, reason: string): Promise<void>;
+  /** The signing secret of a webhook subscription, kept apart from the subscription record. */
+  putSecret(id: string, secret: string): Promise<void>;
+  getSecret(id: string): Promise<string | undefined>;
+
+  /**
+   * Starts one delivery: claimed (with the attempts so far), already delivered (exactly once: do nothing),
+   * or held by another attempt whose lease has not run out.
+   */
+  claimDelivery(
+    delivery: Pick<DeliveryRecord, 'subscriptionId' | 'notificationId' | 'productId' | 'type'>,
+    leaseMs: number,
+  ): Promise<DeliveryClaim>;
+  completeDelivery(subscriptionId: string, notificationId: string): Promise<void>;
+  failDelivery(subscriptionId: string, notificationId: string, error: string): Promise<void>;
+  listDeliveries(options?: { failedOnly?: boolean; limit?: number }): Promise<DeliveryRecord[]>;
+}
