@@ -7,6 +7,7 @@ import {
   DataProductValidationFailed,
   DataProductVersionPublished,
 } from './domain/product-events';
+import { NotificationFailed, SubscriptionCreated } from './domain/subscription-events';
 import { GitPushReceived } from './inbound/git-push-received';
 import { S3ObjectCreated } from './inbound/s3-object-created';
 
@@ -22,6 +23,8 @@ export const domainEvents = [
   DataProductValidationFailed,
   DataProductSchemaChanged,
   DataProductDeprecated,
+  SubscriptionCreated,
+  NotificationFailed,
 ] as const;
 
 export const catalogue = [...inboundEvents, ...domainEvents] as const;

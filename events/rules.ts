@@ -1,10 +1,13 @@
 import {
   DataProductDeprecated,
   DataProductRegistered,
+  DataProductRejected,
   DataProductSchemaChanged,
   DataProductUpdated,
+  DataProductValidationFailed,
   DataProductVersionPublished,
 } from './domain/product-events';
+import { SubscriptionCreated } from './domain/subscription-events';
 import { GitPushReceived } from './inbound/git-push-received';
 import { S3ObjectCreated } from './inbound/s3-object-created';
 
@@ -21,7 +24,12 @@ export interface RuleSpec {
   readonly description: string;
   readonly pattern: EventPattern;
   /** Handler module name under `functions/handlers/`. */
-  readonly handler: 'contract-uploaded' | 'data-uploaded' | 'git-push-received' | 'catalog-sync';
+  readonly handler:
+    | 'contract-uploaded'
+    | 'data-uploaded'
+    | 'git-push-received'
+    | 'catalog-sync'
+    | 'notify-fan-out';
 }
 
 export interface RoutingConfig {
@@ -36,6 +44,16 @@ export const CATALOG_EVENTS = [
   DataProductSchemaChanged,
   DataProductDeprecated,
   DataProductVersionPublished,
+] as const;
+
+/** The events subscribers and producers are told about (plus new subscriptions, for the owner team). */
+export const NOTIFICATION_EVENTS = [
+  DataProductVersionPublished,
+  DataProductSchemaChanged,
+  DataProductValidationFailed,
+  DataProductDeprecated,
+  DataProductRejected,
+  SubscriptionCreated,
 ] as const;
 
 /** The contract file names of a product folder (`<product-id>/datacontract.yaml`). */
@@ -86,6 +104,15 @@ export const platformRules = (config: RoutingConfig): RuleSpec[] => [
     pattern: {
       source: [DataProductRegistered.source],
       'detail-type': CATALOG_EVENTS.map((event) => event.detailType),
+    },
+  },
+  {
+    id: 'product-events-to-notifications',
+    description: 'Product changes and new subscriptions go to the notification fan-out',
+    handler: 'notify-fan-out',
+    pattern: {
+      source: [DataProductRegistered.source],
+      'detail-type': NOTIFICATION_EVENTS.map((event) => event.detailType),
     },
   },
 ];

@@ -7,6 +7,12 @@ import { productCreateCommand } from './commands/product-create';
 import { productShowCommand, productsCommand } from './commands/products';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
+import {
+  deliveriesCommand,
+  subscribeCommand,
+  subscriptionsCommand,
+  unsubscribeCommand,
+} from './commands/subscriptions';
 import { validateCommand } from './commands/validate';
 import { PlatformNotRunningError } from './local-connection';
 import { consoleOutput, type Output, UsageError } from './output';
@@ -28,6 +34,13 @@ const HELP = `mesh — the data mesh platform's command line (talks to the local
                                   recent events on the bus, then new ones as they arrive
   mesh events replay [--json]     re-deliver dead-lettered events to the rules that gave up on them
   mesh catalog [--json]           what the catalog holds (the embedded one; DATAHUB_GMS_URL → DataHub)
+  mesh subscribe <product | domain:<name>> --webhook URL | --slack URL | --teams URL | --email ADDRESS
+                 | --sqs ARN | --eventbridge ARN [--events a,b] [--consumer who] [--json]
+                                  be told about a product's changes (the webhook secret is shown once)
+  mesh subscriptions [--json]     every subscription
+  mesh unsubscribe <id>           delete a subscription
+  mesh deliveries [--failed] [--json]
+                                  the delivery ledger: subscription, event, attempts, status, last error
 
 Environment: MESH_STATE_DIR (default .mesh), MESH_HTTP_PORT (4580), MESH_S3_PORT (4581),
 MESH_DYNAMODB_PORT (4582), MESH_BUCKET (data-mesh-local), MESH_DATA_BRANCH (main).`;
@@ -59,6 +72,14 @@ export const main = async (argv: string[], output: Output = consoleOutput): Prom
           throw new UsageError('usage: mesh product show <product-id> | mesh product create <metadata.json>');
         }
         return await productShowCommand(output, arg, json);
+      case 'subscribe':
+        return await subscribeCommand(output, sub, values, json);
+      case 'subscriptions':
+        return await subscriptionsCommand(output, json);
+      case 'unsubscribe':
+        return await unsubscribeCommand(output, sub);
+      case 'deliveries':
+        return await deliveriesCommand(output, values.failed ?? false, json);
       case 'catalog':
         return await catalogCommand(output, json);
       case 'validate':
@@ -109,6 +130,15 @@ const parse = (argv: string[]) =>
       lines: { type: 'string' },
       'no-follow': { type: 'boolean' },
       base: { type: 'string' },
+      webhook: { type: 'string' },
+      slack: { type: 'string' },
+      teams: { type: 'string' },
+      email: { type: 'string' },
+      sqs: { type: 'string' },
+      eventbridge: { type: 'string' },
+      events: { type: 'string' },
+      consumer: { type: 'string' },
+      failed: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -28,6 +28,8 @@ export interface HttpServerOptions {
   webhook: (event: unknown) => Promise<unknown>;
   /** The embedded catalog's entities, or undefined when the catalog is a DataHub. */
   catalog?: () => Promise<Record<string, CatalogEntity> | undefined>;
+  /** The subscriptions API: an HTTP API (payload 2.0) event in, its response out. */
+  subscriptionsApi?: (event: unknown) => Promise<unknown>;
   /** Re-delivers the dead-lettered events (`mesh events replay`). */
   replayDeadLetters?: () => Promise<{ replayed: number; failedAgain: number }>;
 }
@@ -88,6 +90,12 @@ const handle = async (options: HttpServerOptions, req: IncomingMessage, res: Ser
     return sendJson(res, 200, { FailedEntryCount: failed, Entries: entries }, 'application/x-amz-json-1.1');
   }
   if (req.url === '/webhooks/git') return forwardWebhook(options, req, res);
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  if (
+    (path === '/subscriptions' || path.startsWith('/subscriptions/') || path === '/deliveries') &&
+    options.subscriptionsApi
+  )
+    return forwardApi(options.subscriptionsApi, req, res);
   if (req.method === 'POST' && req.url === '/dead-letters/replay' && options.replayDeadLetters)
     return sendJson(res, 200, await options.replayDeadLetters());
   if (req.method === 'GET' && (req.url === '/catalog' || req.url === '/catalog.json') && options.catalog) {
@@ -138,6 +146,39 @@ const forwardWebhook = async (options: HttpServerOptions, req: IncomingMessage, 
 };
 
 const WEBHOOK_MAX_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Hands a request to an HTTP API handler in its payload format 2.0. On AWS, API Gateway's IAM authoriser puts
+ * the caller in `requestContext.authorizer.iam`; locally any request with an `Authorization` header (the CLI
+ * sends one) stands for the local user, and one without it reaches the handler unauthenticated.
+ */
+const forwardApi = async (
+  api: (event: unknown) => Promise<unknown>,
+  req: IncomingMessage,
+  res: ServerResponse,
+) => {
+  const body = await readBody(req);
+  if (body === undefined) return sendJson(res, 413, { message: 'request body is larger than 1 MB' });
+  const [rawPath = '/', rawQueryString = ''] = (req.url ?? '/').split('?');
+  const caller = req.headers.authorization
+    ? { iam: { userArn: 'arn:aws:iam::000000000000:user/mesh-local' } }
+    : undefined;
+  const response = FunctionUrlResponseSchema.parse(
+    await api({
+      version: '2.0',
+      rawPath,
+      rawQueryString,
+      body,
+      isBase64Encoded: false,
+      requestContext: {
+        http: { method: req.method ?? 'GET', path: rawPath },
+        ...(caller ? { authorizer: caller } : {}),
+      },
+    }),
+  );
+  res.writeHead(response.statusCode, response.headers);
+  res.end(response.body);
+};
 
 const readBody = async (req: IncomingMessage): Promise<string | undefined> => {
   const chunks: Buffer[] = [];

@@ -4,8 +4,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeEnvelope } from '../../events/event-contract';
 import { platformRules, type RuleSpec } from '../../events/rules';
 import { EmbeddedCatalog } from '../adapters/catalog/embedded-catalog';
+import type { NotificationDeps } from '../core/notifications/notification-deps';
 import { buildCatalog, buildCatalogSyncDeps } from '../handlers/catalog-root';
 import { buildGitOpsDeps, buildReceiver } from '../handlers/git-root';
+import { buildNotificationDeps } from '../handlers/notifications-root';
 import { buildPublishingDeps } from '../handlers/publishing-root';
 import type { Logger } from '../ports/logger';
 import { LocalBus } from './bus/local-bus';
@@ -14,6 +16,7 @@ import { ensureDataRepo } from './git/data-repo';
 import { startHttpServer } from './http-server';
 import { localLambdaContext } from './lambda-context';
 import { ensureRegistryTable, startLocalDynamoDb } from './local-dynamodb';
+import { LocalDeliveryQueue } from './queue/local-delivery-queue';
 import { startLocalS3 } from './s3/local-s3-server';
 
 /** A port the platform wanted is taken: say which, and which variable moves it. */
@@ -27,7 +30,19 @@ type Handler = (event: unknown, context: ReturnType<typeof localLambdaContext>) 
  * The handler modules, by the names rules use. Each is the very module Lambda runs; locally it gets its
  * adapters from `makeHandler` with an environment pointing at the local servers.
  */
-const handlerFactories: Record<RuleSpec['handler'], (env: NodeJS.ProcessEnv) => Promise<Handler>> = {
+interface Shared {
+  /** The notification functions' adapters, with the in-process delivery queue. */
+  notifications: () => NotificationDeps;
+}
+
+const handlerFactories: Record<
+  RuleSpec['handler'],
+  (env: NodeJS.ProcessEnv, shared: Shared) => Promise<Handler>
+> = {
+  'notify-fan-out': async (_env, shared) => {
+    const { makeHandler } = await import('../handlers/notify-fan-out');
+    return makeHandler(shared.notifications);
+  },
   'contract-uploaded': async (env) => {
     const { makeHandler } = await import('../handlers/contract-uploaded');
     const deps = buildPublishingDeps(env);
@@ -48,6 +63,13 @@ const handlerFactories: Record<RuleSpec['handler'], (env: NodeJS.ProcessEnv) => 
     const deps = buildGitOpsDeps(env);
     return makeHandler(() => deps);
   },
+};
+
+/** The subscriptions API: the HTTP API handler, fed by the local HTTP server. */
+const subscriptionsApiHandler = async (deps: () => NotificationDeps) => {
+  const { makeHandler } = await import('../handlers/subscriptions-api');
+  const handler = makeHandler(deps);
+  return (event: unknown) => handler(event, localLambdaContext('subscriptions-api'));
 };
 
 /** The git webhook endpoint: the function URL handler, fed by the local HTTP server. */
@@ -121,6 +143,7 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
     // Filled in once every server listens; until then the status page says the platform is starting.
     let endpoints: LocalEndpoints | undefined;
     let onWebhook: ((event: unknown) => Promise<unknown>) | undefined;
+    let onSubscriptionsApi: ((event: unknown) => Promise<unknown>) | undefined;
     const catalogDir = join(config.stateDir, 'catalog');
     const gms = config.datahub.gmsUrl;
     const embedded = gms ? undefined : new EmbeddedCatalog(catalogDir);
@@ -132,6 +155,8 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
         webhook: (event) => (onWebhook ? onWebhook(event) : Promise.resolve(undefined)),
         catalog: () => (embedded ? embedded.entities() : Promise.resolve(undefined)),
         replayDeadLetters: () => bus.replayDeadLetters(),
+        subscriptionsApi: (event) =>
+          onSubscriptionsApi ? onSubscriptionsApi(event) : Promise.resolve(undefined),
       }),
     );
     closers.push(http.close);
@@ -165,6 +190,8 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
       LOCAL_GIT_DIR: repo.gitDir,
       DATA_REPO_BRANCH: repo.branch,
       WEBHOOK_SECRETS: JSON.stringify({ github: repo.secret }),
+      NOTIFY_MODE: 'local',
+      MAIL_OUTBOX_DIR: join(config.stateDir, 'outbox'),
       ...(teams ? { TEAMS_JSON: teams } : {}),
       ...(gms
         ? {
@@ -182,11 +209,22 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
       config.tableName,
     );
 
+    // The fan-out queue: the delivery handler module behind an in-process queue, as SQS invokes it on AWS.
+    const { makeHandler: makeDeliverHandler } = await import('../handlers/notify-deliver');
+    const deliverHandler = makeDeliverHandler(() => notificationDeps);
+    const queue = new LocalDeliveryQueue({
+      handler: (event) => deliverHandler(event, localLambdaContext('notify-deliver')),
+      deadLetterFile: join(config.stateDir, 'notification-dead-letters.jsonl'),
+      logger,
+      track: (work) => bus.track(work),
+    });
+    const notificationDeps: NotificationDeps = buildNotificationDeps(env, { queue });
     for (const rule of platformRules({ dataBuckets: [config.bucket] })) {
-      const handler = await handlerFactories[rule.handler](env);
+      const handler = await handlerFactories[rule.handler](env, { notifications: () => notificationDeps });
       bus.addRule(rule.id, rule.pattern, (event) => handler(event, localLambdaContext(rule.handler)));
     }
     onWebhook = await webhookHandler(env);
+    onSubscriptionsApi = await subscriptionsApiHandler(() => notificationDeps);
 
     endpoints = {
       stateDir: config.stateDir,

@@ -88,3 +88,16 @@ export const CatalogEnvSchema = z.object({
   ),
   CATALOG_DIR: z.optional(nonEmpty),
 });
+
+/** The notification functions (fan-out, delivery, subscriptions API). */
+export const NotificationEnvSchema = z.object({
+  TABLE_NAME: nonEmpty,
+  EVENT_BUS_NAME: nonEmpty,
+  /** The fan-out queue (AWS); locally the queue is in-process. */
+  DELIVERY_QUEUE_URL: z.optional(z.url()),
+  /** `local` allows loopback targets and plain http, and writes e-mail to `MAIL_OUTBOX_DIR`. */
+  NOTIFY_MODE: z._default(z.enum(['aws', 'local']), 'aws'),
+  MAIL_OUTBOX_DIR: z.optional(nonEmpty),
+  /** The SES identity notifications are sent from. */
+  MAIL_FROM: z._default(nonEmpty, 'data-mesh@example.com'),
+});

@@ -6,6 +6,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { CatalogSync, type DataHubSettings } from '../constructs/catalog-sync';
 import { DataRepo, type DataRepoSettings } from '../constructs/data-repo';
+import { Notifications } from '../constructs/notifications';
 import { Publishing } from '../constructs/publishing';
 
 export interface ProcessingStackProps extends StackProps {
@@ -31,6 +32,7 @@ export class ProcessingStack extends Stack {
   public readonly publishing: Publishing;
   public readonly dataRepo: DataRepo;
   public readonly catalogSync: CatalogSync;
+  public readonly notifications: Notifications;
 
   constructor(scope: Construct, id: string, props: ProcessingStackProps) {
     super(scope, id, props);
@@ -54,6 +56,11 @@ export class ProcessingStack extends Stack {
       table: props.table,
       tokenSecret: props.dataHubTokenSecret,
       settings: props.datahub,
+    });
+    this.notifications = new Notifications(this, 'Notifications', {
+      stage: props.stage,
+      bus: props.bus,
+      table: props.table,
     });
   }
 }

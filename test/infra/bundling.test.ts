@@ -23,8 +23,9 @@ describe('Bundling: every function', () => {
     ) as {
       Properties: { Code: { S3Key: string } };
     }[];
-    // contract-uploaded, data-uploaded, git-webhook, git-push-received, catalog-sync.
-    expect(functions).toHaveLength(5);
+    // contract-uploaded, data-uploaded, git-webhook, git-push-received, catalog-sync, notify-fan-out,
+    // notify-deliver, subscriptions-api.
+    expect(functions).toHaveLength(8);
     for (const fn of functions) {
       const assetDir = join(assembly.directory, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
       const bundle = join(assetDir, 'index.mjs');

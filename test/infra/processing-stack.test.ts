@@ -164,6 +164,7 @@ describe('Stack: ProcessingStack', () => {
         ...Object.keys(built.processing.publishing.rules),
         built.processing.dataRepo.rule.node.id,
         built.processing.catalogSync.rule.node.id,
+        built.processing.notifications.rule.node.id,
       ];
       expect(deployed.sort()).toEqual(specs.map((s) => s.id).sort());
     });
@@ -193,8 +194,9 @@ describe('Stack: ProcessingStack', () => {
       Object.entries(built.processingTemplate.findResources('AWS::SQS::Queue')) as [string, Resource][];
 
     it('are encrypted, keep messages 14 days and refuse plain HTTP', () => {
-      // Publishing's rule and forwarding queues, the data repo's and the catalog sync's.
-      expect(queues()).toHaveLength(4);
+      // Publishing's rule and forwarding queues, the data repo's, the catalog sync's, and the notifications'
+      // fan-out DLQ, delivery queue and delivery DLQ.
+      expect(queues()).toHaveLength(7);
       for (const [logicalId, queue] of queues()) {
         expect(queue.Properties).toMatchObject({
           SqsManagedSseEnabled: true,
@@ -406,6 +408,59 @@ describe('Stack: ProcessingStack', () => {
       const actions = JSON.stringify(policies.map(([, p]) => (p as Resource).Properties.PolicyDocument));
       expect(actions).toContain('secretsmanager:GetSecretValue');
       expect(actions).not.toContain('dynamodb:PutItem');
+    });
+  });
+
+  describe('notifications', () => {
+    const fn = (prefix: string) =>
+      Object.entries(built.processingTemplate.findResources('AWS::Lambda::Function')).find(([id]) =>
+        id.startsWith(prefix),
+      ) as [string, Resource];
+
+    it('fans out through an encrypted queue whose failed deliveries go to a DLQ after 5 receives, with an alarm', () => {
+      const [deliverId] = fn('NotificationsDeliver');
+      built.processingTemplate.hasResourceProperties('AWS::SQS::Queue', {
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: {
+          deadLetterTargetArn: {
+            'Fn::GetAtt': [Match.stringLikeRegexp('^NotificationsDeliveryDeadLetterQueue'), 'Arn'],
+          },
+          maxReceiveCount: 5,
+        },
+      });
+      built.processingTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: deliverId },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      built.processingTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'data-mesh-test-notifications-delivery-dlq-not-empty',
+      });
+    });
+
+    it('serves the subscriptions API behind IAM authorisation on every route, with access logs', () => {
+      const routes = Object.values(
+        built.processingTemplate.findResources('AWS::ApiGatewayV2::Route'),
+      ) as Resource[];
+      expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([
+        'DELETE /subscriptions/{id}',
+        'GET /deliveries',
+        'GET /subscriptions',
+        'POST /subscriptions',
+      ]);
+      for (const route of routes) expect(route.Properties.AuthorizationType).toBe('AWS_IAM');
+      built.processingTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      });
+    });
+
+    it('routes the product events and new subscriptions to the fan-out', () => {
+      const [fanOutId] = fn('NotificationsFanOut');
+      built.processingTemplate.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: Match.objectLike({
+          'detail-type': Match.arrayWith(['Data Product Version Published', 'Subscription Created']),
+        }),
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fanOutId, 'Arn'] } })],
+      });
     });
   });
 });

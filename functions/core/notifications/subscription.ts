@@ -7,10 +7,17 @@ export const ChannelSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('slack'), url: z.url() }),
   z.object({ kind: z.literal('teams'), url: z.url() }),
   z.object({ kind: z.literal('email'), address: z.email() }),
-  z.object({ kind: z.literal('sqs'), queueArn: z.string().check(z.regex(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/)) }),
+  z.object({
+    kind: z.literal('sqs'),
+    queueArn: z
+      .string()
+      .check(z.regex(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/)),
+  }),
   z.object({
     kind: z.literal('eventbridge'),
-    busArn: z.string().check(z.regex(/^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+$/)),
+    busArn: z
+      .string()
+      .check(z.regex(/^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._\-/]+$/)),
   }),
 ]);
 

@@ -144,6 +144,18 @@ export class LocalBus extends EventEmitter {
     return { replayed: letters.length, failedAgain };
   }
 
+  /**
+   * Counts work that events started elsewhere (the local delivery queue) as in flight, so that `whenIdle`
+   * also waits for it, as it would for a rule target.
+   */
+  track(work: Promise<unknown>): void {
+    this.inFlight++;
+    void work.finally(() => {
+      this.inFlight--;
+      if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    });
+  }
+
   /** Resolves when every accepted event has been delivered, retried or dead-lettered, and logged. */
   async whenIdle(): Promise<void> {
     while (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));

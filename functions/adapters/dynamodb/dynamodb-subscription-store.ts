@@ -1,0 +1,385 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  type Subscription,
+  SubscriptionSchema,
+  type SubscriptionTarget,
+} from '../../core/notifications/subscription';
+import type {
+  DeliveryClaim,
+  DeliveryRecord,
+  DeliveryStatus,
+  SubscriptionStore,
+} from '../../ports/subscription-store';
+import * as z from '../../shared/zod';
+
+/** Ledger entries outlive every queue retry and event archive replay that could redeliver a notification. */
+const DELIVERY_TTL_SECONDS = 90 * 24 * 3600;
+/** DynamoDB BatchGetItem reads at most 100 keys per request. */
+const BATCH_GET_LIMIT = 100;
+/** Unprocessed keys of a throttled BatchGetItem are retried this many times. */
+const BATCH_GET_RETRIES = 5;
+const MAX_ERROR_LENGTH = 2000;
+const DEFAULT_DELIVERY_LIMIT = 50;
+const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['in-progress', 'delivered', 'failed'];
+
+const SubscriptionItemSchema = z.object({ record: SubscriptionSchema });
+const PointerItemSchema = z.object({ subscriptionId: z.string() });
+const SecretItemSchema = z.object({ secret: z.string() });
+const DeliveryItemSchema = z.object({
+  subscriptionId: z.string(),
+  notificationId: z.string(),
+  productId: z.string(),
+  type: z.string(),
+  status: z.enum(['in-progress', 'delivered', 'failed']),
+  attempts: z.number(),
+  lastError: z.optional(z.string()),
+  updatedAt: z.string(),
+});
+
+const subscriptionKey = (id: string) => ({ pk: `SUBSCRIPTION#${id}`, sk: '#SUBSCRIPTION' });
+const secretKey = (id: string) => ({ pk: `SUBSCRIPTION#${id}`, sk: '#SECRET' });
+const subscribersPk = (target: SubscriptionTarget) =>
+  'productId' in target ? `SUBSCRIBERS#PRODUCT#${target.productId}` : `SUBSCRIBERS#DOMAIN#${target.domain}`;
+const pointerKey = (subscription: Pick<Subscription, 'id' | 'target'>) => ({
+  pk: subscribersPk(subscription.target),
+  sk: `SUBSCRIPTION#${subscription.id}`,
+});
+/** Consumers are URI-encoded in sort keys, so that `begins_with(<consumer>#)` matches that consumer only. */
+const consumerSk = (consumer: string, id: string) => `${encodeURIComponent(consumer)}#${id}`;
+const deliveryKey = (subscriptionId: string, notificationId: string) => ({
+  pk: `DELIVERY#${subscriptionId}`,
+  sk: `NOTIFICATION#${notificationId}`,
+});
+const deliveriesGsi1 = (
+  status: DeliveryStatus,
+  updatedAt: string,
+  subscriptionId: string,
+  notificationId: string,
+) => ({
+  ':gsi1pk': `DELIVERIES#${status}`,
+  ':gsi1sk': `${updatedAt}#${subscriptionId}#${notificationId}`,
+});
+
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+/**
+ * Subscriptions and the delivery ledger, in the registry's single table (pk/sk, GSI `gsi1`):
+ *
+ * | item              | pk                                    | sk                         | gsi1pk / gsi1sk                          |
+ * |-------------------|---------------------------------------|----------------------------|------------------------------------------|
+ * | subscription      | `SUBSCRIPTION#<id>`                   | `#SUBSCRIPTION`            | `SUBSCRIPTIONS` / `<consumer>#<id>`      |
+ * | signing secret    | `SUBSCRIPTION#<id>`                   | `#SECRET`                  |                                          |
+ * | target pointer    | `SUBSCRIBERS#PRODUCT#<id>` or `SUBSCRIBERS#DOMAIN#<domain>` | `SUBSCRIPTION#<id>` |                  |
+ * | delivery          | `DELIVERY#<subscription id>`          | `NOTIFICATION#<id>`        | `DELIVERIES#<status>` / `<updatedAt>#…`  |
+ *
+ * The subscription item is the truth; the target pointer only says where to look, and `forProduct` reads the
+ * subscriptions it points to (consistently), so a pause is one write and a dangling pointer is harmless. Writes
+ * that span two items are ordered so that a retry completes them (no transactions). The ledger is one item per
+ * notification and subscription, moved only by conditional writes; entries expire (TTL) after 90 days.
+ */
+export class DynamoDbSubscriptionStore implements SubscriptionStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async create(subscription: Subscription): Promise<{ created: boolean; subscription: Subscription }> {
+    const record = SubscriptionSchema.parse(subscription);
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...subscriptionKey(record.id),
+              gsi1pk: 'SUBSCRIPTIONS',
+              gsi1sk: consumerSk(record.consumer, record.id),
+              record,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        await this.putPointer(record);
+        return { created: true, subscription: record };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      const existing = await this.get(record.id);
+      if (existing) {
+        // An earlier create may have died before its pointer: writing it again is idempotent.
+        await this.putPointer(existing);
+        return { created: false, subscription: existing };
+      }
+      // Deleted between our write and our read: try once more.
+      if (attempt >= 1)
+        throw new Error(`subscription ${record.id} is being created and deleted concurrently`);
+    }
+  }
+
+  async get(id: string): Promise<Subscription | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: subscriptionKey(id), ConsistentRead: true }),
+    );
+    return Item ? SubscriptionItemSchema.parse(Item).record : undefined;
+  }
+
+  async list(consumer?: string): Promise<Subscription[]> {
+    const items = await this.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression:
+        consumer === undefined ? 'gsi1pk = :p' : 'gsi1pk = :p AND begins_with(gsi1sk, :consumer)',
+      ExpressionAttributeValues: {
+        ':p': 'SUBSCRIPTIONS',
+        ...(consumer === undefined ? {} : { ':consumer': `${encodeURIComponent(consumer)}#` }),
+      },
+    });
+    return items.map((item) => SubscriptionItemSchema.parse(item).record);
+  }
+
+  async forProduct(productId: string, domain: string | undefined): Promise<Subscription[]> {
+    const targets: SubscriptionTarget[] = [{ productId }, ...(domain === undefined ? [] : [{ domain }])];
+    const pointers = await Promise.all(
+      targets.map((target) =>
+        this.queryAll({
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+          ExpressionAttributeValues: { ':pk': subscribersPk(target), ':sk': 'SUBSCRIPTION#' },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const ids = [...new Set(pointers.flat().map((item) => PointerItemSchema.parse(item).subscriptionId))];
+    const subscriptions = await this.batchGet(ids.map(subscriptionKey));
+    return subscriptions
+      .map((item) => SubscriptionItemSchema.parse(item).record)
+      .filter(
+        (s) =>
+          s.status === 'active' &&
+          ('productId' in s.target ? s.target.productId === productId : s.target.domain === domain),
+      )
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const { Attributes } = await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: subscriptionKey(id), ReturnValues: 'ALL_OLD' }),
+    );
+    if (!Attributes) return false;
+    // The subscription is gone first: a pointer left by a crash here points at nothing and is ignored.
+    const { record } = SubscriptionItemSchema.parse(Attributes);
+    await Promise.all([
+      this.client.send(new DeleteCommand({ TableName: this.tableName, Key: pointerKey(record) })),
+      this.client.send(new DeleteCommand({ TableName: this.tableName, Key: secretKey(id) })),
+    ]);
+    return true;
+  }
+
+  async pause(id: string, reason: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriptionKey(id),
+          UpdateExpression: 'SET #record.#status = :paused, #record.pausedReason = :reason',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#record': 'record', '#status': 'status' },
+          ExpressionAttributeValues: { ':paused': 'paused', ':reason': reason },
+        }),
+      );
+    } catch (error) {
+      // A deleted subscription has nothing left to pause.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async putSecret(id: string, secret: string): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...secretKey(id), secret } }));
+  }
+
+  async getSecret(id: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: secretKey(id), ConsistentRead: true }),
+    );
+    return Item ? SecretItemSchema.parse(Item).secret : undefined;
+  }
+
+  async claimDelivery(
+    delivery: Pick<DeliveryRecord, 'subscriptionId' | 'notificationId' | 'productId' | 'type'>,
+    leaseMs: number,
+  ): Promise<DeliveryClaim> {
+    const now = this.now();
+    const nowMs = now.getTime();
+    const updatedAt = now.toISOString();
+    const key = deliveryKey(delivery.subscriptionId, delivery.notificationId);
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression:
+            'SET #status = :inProgress, attempts = if_not_exists(attempts, :zero) + :one, leaseUntil = :lease, ' +
+            'updatedAt = :now, subscriptionId = :subscriptionId, notificationId = :notificationId, ' +
+            'productId = :productId, #type = :type, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, expiresAt = :expiresAt',
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #status = :failed OR (#status = :inProgress AND leaseUntil < :nowMs)',
+          ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
+          ExpressionAttributeValues: {
+            ':inProgress': 'in-progress',
+            ':failed': 'failed',
+            ':zero': 0,
+            ':one': 1,
+            ':lease': nowMs + leaseMs,
+            ':nowMs': nowMs,
+            ':now': updatedAt,
+            ':subscriptionId': delivery.subscriptionId,
+            ':notificationId': delivery.notificationId,
+            ':productId': delivery.productId,
+            ':type': delivery.type,
+            ':expiresAt': Math.floor(nowMs / 1000) + DELIVERY_TTL_SECONDS,
+            ...deliveriesGsi1('in-progress', updatedAt, delivery.subscriptionId, delivery.notificationId),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { status: 'claimed', attempts: DeliveryItemSchema.parse(Attributes).attempts };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    // Failed or released between our write and this read: report in-progress, and let the retry claim it.
+    return Item && DeliveryItemSchema.parse(Item).status === 'delivered'
+      ? { status: 'delivered' }
+      : { status: 'in-progress' };
+  }
+
+  async completeDelivery(subscriptionId: string, notificationId: string): Promise<void> {
+    await this.settle(subscriptionId, notificationId, 'delivered');
+  }
+
+  async failDelivery(subscriptionId: string, notificationId: string, error: string): Promise<void> {
+    await this.settle(subscriptionId, notificationId, 'failed', error.slice(0, MAX_ERROR_LENGTH));
+  }
+
+  async listDeliveries(options: { failedOnly?: boolean; limit?: number } = {}): Promise<DeliveryRecord[]> {
+    const limit = options.limit ?? DEFAULT_DELIVERY_LIMIT;
+    if (limit <= 0) return [];
+    const statuses = options.failedOnly ? (['failed'] as const) : DELIVERY_STATUSES;
+    const pages = await Promise.all(
+      statuses.map((status) =>
+        this.queryAll(
+          {
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :p',
+            ExpressionAttributeValues: { ':p': `DELIVERIES#${status}` },
+            ScanIndexForward: false,
+          },
+          limit,
+        ),
+      ),
+    );
+    return pages
+      .flat()
+      .map((item): DeliveryRecord => {
+        const { lastError, ...rest } = DeliveryItemSchema.parse(item);
+        return lastError === undefined ? rest : { ...rest, lastError };
+      })
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+      .slice(0, limit);
+  }
+
+  /** Records the outcome of a claimed delivery; never downgrades a delivered one, never creates an entry. */
+  private async settle(
+    subscriptionId: string,
+    notificationId: string,
+    status: 'delivered' | 'failed',
+    error?: string,
+  ): Promise<void> {
+    const now = this.now();
+    const updatedAt = now.toISOString();
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: deliveryKey(subscriptionId, notificationId),
+          UpdateExpression: `SET #status = :status, updatedAt = :now, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, expiresAt = :expiresAt${
+            error === undefined ? '' : ', lastError = :error'
+          } REMOVE leaseUntil`,
+          ConditionExpression: 'attribute_exists(pk) AND #status <> :delivered',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':now': updatedAt,
+            ':delivered': 'delivered',
+            ':expiresAt': Math.floor(now.getTime() / 1000) + DELIVERY_TTL_SECONDS,
+            ...deliveriesGsi1(status, updatedAt, subscriptionId, notificationId),
+            ...(error === undefined ? {} : { ':error': error }),
+          },
+        }),
+      );
+    } catch (caught) {
+      // Already delivered (by an attempt whose lease ran out), or never claimed: nothing to record.
+      if (!isConditionFailure(caught)) throw caught;
+    }
+  }
+
+  private async putPointer(subscription: Subscription): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...pointerKey(subscription), subscriptionId: subscription.id },
+      }),
+    );
+  }
+
+  /** Every item of a query (or the first `limit`), page after page. */
+  private async queryAll(
+    input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'ExclusiveStartKey' | 'Limit'>,
+    limit?: number,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          ...input,
+          TableName: this.tableName,
+          ExclusiveStartKey: startKey,
+          ...(limit === undefined ? {} : { Limit: limit - items.length }),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && (limit === undefined || items.length < limit));
+    return items;
+  }
+
+  private async batchGet(keys: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+      let pending: Record<string, unknown>[] = keys.slice(start, start + BATCH_GET_LIMIT);
+      for (let attempt = 0; pending.length > 0; attempt += 1) {
+        if (attempt > BATCH_GET_RETRIES) throw new Error('DynamoDB left subscriptions unread after retries');
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        const { Responses, UnprocessedKeys } = await this.client.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        items.push(...(Responses?.[this.tableName] ?? []));
+        pending = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return items;
+  }
+}

@@ -1,0 +1,109 @@
+import { SubscriptionCreated } from '../../../events/domain/subscription-events';
+import { outgoing } from '../../ports/event-publisher';
+import { deterministicId } from '../ids';
+import type { Problem } from '../problem';
+import type { NotificationDeps } from './notification-deps';
+import type { Channel, NotificationType, Subscription, SubscriptionTarget } from './subscription';
+import { subscriptionId } from './subscription-id';
+
+export interface SubscriptionRequest {
+  consumer: string;
+  target: SubscriptionTarget;
+  events: NotificationType[];
+  channel: Channel;
+  source: Subscription['source'];
+  createdBy?: string;
+}
+
+export type SubscriptionOutcome =
+  | { status: 'created'; subscription: Subscription; signingSecret?: string }
+  | { status: 'exists'; subscription: Subscription }
+  | { status: 'invalid'; problems: Problem[] };
+
+const SLACK_HOSTS = ['hooks.slack.com', 'hooks.slack-gov.com'];
+
+/** Checks a channel can work at all before storing it (delivery re-checks every request: SSRF, TLS, …). */
+const channelProblems = (channel: Channel, mode: 'aws' | 'local'): Problem[] => {
+  if (channel.kind === 'webhook' || channel.kind === 'slack' || channel.kind === 'teams') {
+    const url = new URL(channel.url);
+    if (mode === 'aws' && url.protocol !== 'https:')
+      return [{ path: 'channel.url', message: `${channel.kind} targets must use https://` }];
+    if (channel.kind === 'slack' && mode === 'aws' && !SLACK_HOSTS.includes(url.hostname)) {
+      return [
+        {
+          path: 'channel.url',
+          message: 'a Slack incoming webhook URL looks like https://hooks.slack.com/services/T…/B…/…',
+        },
+      ];
+    }
+  }
+  return [];
+};
+
+/**
+ * Creates a subscription, the same record whether it comes from the API, the CLI or the data repo. The same
+ * consumer, target and channel make the same subscription: a second request answers with the first. A webhook
+ * gets a signing secret, returned once, here. The owner team is told through `Subscription Created`.
+ */
+export const createSubscription = async (
+  deps: Pick<NotificationDeps, 'subscriptions' | 'registry' | 'events' | 'clock' | 'settings' | 'newSecret'>,
+  request: SubscriptionRequest,
+): Promise<SubscriptionOutcome> => {
+  const problems = channelProblems(request.channel, deps.settings.mode);
+  if ('productId' in request.target) {
+    if (!(await deps.registry.getProduct(request.target.productId))) {
+      problems.push({
+        path: 'product',
+        message: `no data product "${request.target.productId}" is registered`,
+      });
+    }
+  } else {
+    const domain = request.target.domain;
+    const products = await deps.registry.listProducts();
+    if (!products.some((p) => p.domain === domain)) {
+      problems.push({ path: 'domain', message: `no data product is registered in domain "${domain}"` });
+    }
+  }
+  if (problems.length > 0) return { status: 'invalid', problems };
+
+  const subscription: Subscription = {
+    id: subscriptionId(request.consumer, request.target, request.channel),
+    consumer: request.consumer,
+    target: request.target,
+    events: [...new Set(request.events)],
+    channel: request.channel,
+    source: request.source,
+    status: 'active',
+    createdAt: deps.clock().toISOString(),
+    ...(request.createdBy ? { createdBy: request.createdBy } : {}),
+  };
+  const stored = await deps.subscriptions.create(subscription);
+  if (!stored.created) return { status: 'exists', subscription: stored.subscription };
+
+  let signingSecret: string | undefined;
+  if (subscription.channel.kind === 'webhook') {
+    signingSecret = deps.newSecret();
+    await deps.subscriptions.putSecret(subscription.id, signingSecret);
+  }
+  await deps.events.publish([
+    outgoing(SubscriptionCreated, {
+      metadata: {
+        eventId: deterministicId('subscription-created', subscription.id),
+        productId: 'productId' in subscription.target ? subscription.target.productId : '*',
+        correlationId: subscription.id,
+        occurredAt: subscription.createdAt,
+      },
+      subscriptionId: subscription.id,
+      consumer: subscription.consumer,
+      target: subscription.target,
+      events: subscription.events,
+      channel: subscription.channel.kind,
+      source: subscription.source,
+    }),
+  ]);
+  return {
+    status: 'created',
+    subscription: stored.subscription,
+    ...(signingSecret ? { signingSecret } : {}),
+  };
+};

@@ -1,0 +1,135 @@
+import middy from '@middy/core';
+import { createSubscription } from '../core/notifications/manage-subscriptions';
+import type { NotificationDeps } from '../core/notifications/notification-deps';
+import { ChannelSchema, NotificationTypeSchema } from '../core/notifications/subscription';
+import { logger } from '../shared/logger';
+import * as z from '../shared/zod';
+import { buildNotificationDeps } from './notifications-root';
+
+/** An API Gateway HTTP API request (payload format 2.0) with IAM authorisation: only what is read. */
+const HttpApiRequestSchema = z.object({
+  rawPath: z.string(),
+  rawQueryString: z._default(z.string(), ''),
+  body: z.optional(z.string()),
+  isBase64Encoded: z._default(z.boolean(), false),
+  requestContext: z.object({
+    http: z.object({ method: z.string() }),
+    authorizer: z.optional(z.object({ iam: z.optional(z.object({ userArn: z.optional(z.string()) })) })),
+  }),
+});
+
+/** The events a subscription gets when it names none. */
+export const DEFAULT_EVENTS = [
+  'version-published',
+  'schema-changed',
+  'validation-failed',
+  'deprecated',
+] as const;
+
+export const SubscribeRequestSchema = z.object({
+  consumer: z.string().check(z.minLength(1)),
+  product: z.optional(z.string()),
+  domain: z.optional(z.string()),
+  events: z.optional(z.array(NotificationTypeSchema)),
+  channel: ChannelSchema,
+});
+
+export interface HttpResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const reply = (statusCode: number, body: unknown): HttpResponse => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+const issues = (error: z.core.$ZodError) =>
+  error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+
+/**
+ * The subscriptions API: `POST /subscriptions`, `GET /subscriptions[?consumer=]`, `DELETE /subscriptions/{id}`,
+ * `GET /deliveries[?failed=true]`. On AWS an HTTP API with IAM authorisation sits in front; the handler also
+ * refuses a request without an IAM caller, so that nothing depends on the route's configuration alone.
+ */
+export const makeHandler = (deps: () => NotificationDeps) =>
+  middy<unknown, HttpResponse>()
+    .before((request) => logger.startInvocation(request.context))
+    .handler(async (event) => {
+      const parsed = HttpApiRequestSchema.safeParse(event);
+      if (!parsed.success) return reply(400, { message: 'not an HTTP API request' });
+      const request = parsed.data;
+      const caller = request.requestContext.authorizer?.iam?.userArn;
+      if (!caller)
+        return reply(401, { message: 'sign the request with AWS credentials (IAM authorisation)' });
+      const method = request.requestContext.http.method;
+      const query = new URLSearchParams(request.rawQueryString);
+      const d = deps();
+
+      if (request.rawPath === '/subscriptions' && method === 'POST') {
+        let json: unknown;
+        try {
+          json = JSON.parse(
+            Buffer.from(request.body ?? '', request.isBase64Encoded ? 'base64' : 'utf8').toString(),
+          );
+        } catch {
+          return reply(400, { message: 'the body is not JSON' });
+        }
+        const body = SubscribeRequestSchema.safeParse(json);
+        if (!body.success)
+          return reply(400, { message: 'invalid subscription', problems: issues(body.error) });
+        const { product, domain } = body.data;
+        if ((product === undefined) === (domain === undefined)) {
+          return reply(400, { message: 'name either a product or a domain' });
+        }
+        const outcome = await createSubscription(d, {
+          consumer: body.data.consumer,
+          target: product !== undefined ? { productId: product } : { domain: domain ?? '' },
+          events: body.data.events ?? [...DEFAULT_EVENTS],
+          channel: body.data.channel,
+          source: query.get('source') === 'cli' ? 'cli' : 'api',
+          createdBy: caller,
+        });
+        if (outcome.status === 'invalid') {
+          const unknown = outcome.problems.some((p) => p.path === 'product' || p.path === 'domain');
+          return reply(unknown ? 404 : 400, { message: 'subscription refused', problems: outcome.problems });
+        }
+        if (outcome.status === 'exists') {
+          return reply(409, {
+            message: 'this subscription already exists',
+            subscription: outcome.subscription,
+          });
+        }
+        return reply(201, {
+          subscription: outcome.subscription,
+          ...(outcome.signingSecret
+            ? { signingSecret: outcome.signingSecret, note: 'shown once: verify webhook-signature with it' }
+            : {}),
+        });
+      }
+      if (request.rawPath === '/subscriptions' && method === 'GET') {
+        return reply(200, { subscriptions: await d.subscriptions.list(query.get('consumer') ?? undefined) });
+      }
+      const one = /^\/subscriptions\/([A-Za-z0-9_:-]+)$/.exec(request.rawPath);
+      if (one && method === 'DELETE') {
+        const deleted = await d.subscriptions.delete(one[1] ?? '');
+        return deleted
+          ? reply(200, { deleted: one[1] })
+          : reply(404, { message: `no subscription ${one[1]}` });
+      }
+      if (request.rawPath === '/deliveries' && method === 'GET') {
+        const deliveries = await d.subscriptions.listDeliveries({
+          failedOnly: query.get('failed') === 'true',
+        });
+        return reply(200, { deliveries });
+      }
+      return reply(404, { message: `no route ${method} ${request.rawPath}` });
+    });
+
+let deps: NotificationDeps | undefined;
+export const handler = makeHandler(() => {
+  deps ??= buildNotificationDeps();
+  return deps;
+});

@@ -1,0 +1,19 @@
+import { NotificationSchema, SubscriptionSchema } from '../core/notifications/subscription';
+import * as z from '../shared/zod';
+
+/**
+ * One notification for one subscription: the unit of the fan-out queue, so that one slow or broken target never
+ * delays the others. The subscription travels with it (producer channels are not stored subscriptions); the
+ * delivery re-reads stored ones, which may have been paused or deleted since.
+ */
+export const DeliveryMessageSchema = z.object({
+  subscription: SubscriptionSchema,
+  notification: NotificationSchema,
+});
+
+export type DeliveryMessage = z.infer<typeof DeliveryMessageSchema>;
+
+/** The fan-out queue: SQS on AWS, an in-process queue with the same retry and dead-letter behaviour locally. */
+export interface DeliveryQueue {
+  enqueue(messages: DeliveryMessage[]): Promise<void>;
+}
