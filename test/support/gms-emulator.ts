@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { Ajv2020 } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { MetadataChangeProposal } from '../../functions/core/catalog/proposal';
+import type { Received } from './http';
+
+export type { Received };
 
 // The reference's JSON Schema of the protocol (draft 2020-12), used the way GMS validates: the request body,
 // then every aspect after decoding `aspect.value`.
@@ -24,13 +26,6 @@ const validateSingleBody = datahubValidator('#/$defs/IngestProposalRequest');
 export const validateDecoded = datahubValidator('#/$defs/DecodedMetadataChangeProposal');
 
 export const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.personal-access-token';
-
-export interface Received {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
 
 export type Handler = (request: Received, response: ServerResponse) => void;
 
@@ -109,38 +104,4 @@ export const gmsHandler =
     json(response, 200, { value: 'success' });
   };
 
-/** An HTTP server on 127.0.0.1 that records every request and hands it to the current handler. */
-export const startHttp = async (onRequest: (request: Received, response: ServerResponse) => void) => {
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () =>
-      onRequest(
-        {
-          method: req.method ?? '',
-          url: req.url ?? '',
-          headers: req.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        },
-        res,
-      ),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-};
-
-/** A port nothing listens on (a server bound and closed again): connections to it are refused. */
-export const closedPort = async (): Promise<number> => {
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-  const port = (closed.address() as AddressInfo).port;
-  await new Promise((resolve) => closed.close(resolve));
-  return port;
-};
+export { closedPort, startHttp } from './http';

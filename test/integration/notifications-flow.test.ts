@@ -1,0 +1,252 @@
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventBridgeEnvelope } from '../../events/event-contract';
+import { main } from '../../functions/cli/main';
+import { type Received, startHttp } from '../support/http';
+import { startTestPlatform, type TestPlatform } from '../support/local-platform';
+
+const example = (file: string) =>
+  readFileSync(new URL(`../../examples/orders/${file}`, import.meta.url), 'utf8');
+
+const cli = async (...argv: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+};
+
+interface Receiver {
+  url: string;
+  received: Received[];
+  close: () => Promise<void>;
+  answer: (status: number) => void;
+}
+
+const receiver = async (): Promise<Receiver> => {
+  const received: Received[] = [];
+  let status = 200;
+  const server = await startHttp((request, response) => {
+    received.push(request);
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end('{}');
+  });
+  return {
+    ...server,
+    received,
+    answer: (next) => {
+      status = next;
+    },
+  };
+};
+
+/** The CloudEvent of a delivery, once its Standard Webhooks signature is verified (throws when it is not). */
+const verify = (secret: string, request: Received | undefined): unknown =>
+  new Webhook(secret).verify(request?.body ?? '', {
+    'webhook-id': String(request?.headers['webhook-id']),
+    'webhook-timestamp': String(request?.headers['webhook-timestamp']),
+    'webhook-signature': String(request?.headers['webhook-signature']),
+  });
+
+/** The contract of `orders`, with its producer channel (a Slack-format receiver) and optional changes. */
+const ordersContract = (producerSlack: string, version = '1.0.0', withoutOrderDate = false) => {
+  let text = example('datacontract.yaml')
+    .replace(
+      'url: https://example.slack.com/archives/C0123456',
+      `url: ${producerSlack}/services/T0/B0/producer`,
+    )
+    .replace('version: 1.0.0', `version: ${version}`);
+  if (withoutOrderDate)
+    text = text.replace(/\n {6}- name: order_date\n {8}logicalType: date\n {8}required: false/, '');
+  return text;
+};
+
+/** A product derived from orders (contract custom property `upstreamProducts`). */
+const dailyRevenueContract = `apiVersion: v3.1.0
+kind: DataContract
+id: daily-revenue-contract
+name: Daily revenue
+version: 1.0.0
+status: active
+domain: sales
+team:
+  name: finance-team
+schema:
+  - name: daily_revenue
+    properties:
+      - name: day
+        logicalType: date
+        required: true
+customProperties:
+  - property: upstreamProducts
+    value: [orders]
+`;
+
+describe('Notifications, locally (subscriptions, fan-out queue, ledger, channels to real local receivers)', () => {
+  let t: TestPlatform;
+  let webhook: Receiver;
+  let slack: Receiver;
+  let producer: Receiver;
+  let downstream: Receiver;
+  let secret: string;
+  let downstreamSecret: string;
+
+  const bodies = (r: Receiver) =>
+    r.received.map((request) => JSON.parse(request.body) as Record<string, unknown>);
+  const typesOf = (r: Receiver) => bodies(r).map((b) => b.type);
+
+  beforeAll(async () => {
+    [webhook, slack, producer, downstream] = await Promise.all([
+      receiver(),
+      receiver(),
+      receiver(),
+      receiver(),
+    ]);
+    t = await startTestPlatform();
+    process.env.MESH_STATE_DIR = t.stateDir;
+    await t.upload('orders/datacontract.yaml', ordersContract(producer.url));
+    await t.upload('daily-revenue/datacontract.yaml', dailyRevenueContract);
+
+    const subscribed = await cli(
+      'subscribe',
+      'orders',
+      '--webhook',
+      `${webhook.url}/hooks/mesh`,
+      '--consumer',
+      'team:analytics',
+      '--json',
+    );
+    expect(subscribed.code).toBe(0);
+    secret = JSON.parse(subscribed.out).signingSecret;
+    expect(
+      (
+        await cli(
+          'subscribe',
+          'orders',
+          '--slack',
+          `${slack.url}/services/T1/B1/consumer`,
+          '--events',
+          'version-published,schema-changed-breaking',
+        )
+      ).code,
+    ).toBe(0);
+    const derived = await cli(
+      'subscribe',
+      'daily-revenue',
+      '--webhook',
+      `${downstream.url}/kpis`,
+      '--events',
+      'schema-changed',
+      '--json',
+    );
+    downstreamSecret = JSON.parse(derived.out).signingSecret;
+    await t.platform.bus.whenIdle();
+  });
+
+  afterAll(async () => {
+    await t?.stop();
+    await Promise.all([webhook, slack, producer, downstream].map((r) => r?.close()));
+  });
+
+  it('tells the owner team (producer channel) who subscribed', () => {
+    const texts = producer.received.map((r) => r.body).join('\n');
+    expect(texts).toContain('team:analytics');
+  });
+
+  it('sends exactly one correctly signed CloudEvent per published version, even when the event arrives three times', async () => {
+    await t.upload('orders/2026/orders-2026-11-21.csv', example('orders-2026-11-21.csv'));
+    const [published] = t.domainEvents('Data Product Version Published') as EventBridgeEnvelope[];
+    for (let i = 0; i < 2; i++) t.platform.bus.putEnvelope(published as EventBridgeEnvelope);
+    await t.platform.bus.whenIdle();
+
+    expect(typesOf(webhook)).toEqual(['io.datamesh.version-published']);
+    const [request] = webhook.received;
+    expect(request?.headers['content-type']).toContain('application/cloudevents+json');
+    const verified = verify(secret, request) as { specversion: string; subject: string };
+    expect(verified).toMatchObject({ specversion: '1.0', subject: 'orders' });
+    // The Slack-format receiver got one Block Kit message.
+    expect(bodies(slack).map((b) => Array.isArray(b.blocks))).toEqual([true]);
+  });
+
+  it('tells direct subscribers about a breaking change, and a downstream product’s subscriber with the path', async () => {
+    await t.upload('orders/datacontract.yaml', ordersContract(producer.url, '2.0.0', true));
+
+    expect(typesOf(webhook)).toEqual(['io.datamesh.version-published', 'io.datamesh.schema-changed']);
+    expect(slack.received).toHaveLength(2);
+    const [impact] = downstream.received;
+    const event = verify(downstreamSecret, impact) as { data: { path: string[] } };
+    expect(event.data.path).toEqual(['orders', 'daily-revenue']);
+    expect(downstream.received).toHaveLength(1);
+  });
+
+  it("sends the producer's rejections and validation failures to its channel", async () => {
+    const before = producer.received.length;
+    await t.upload(
+      'orders/datacontract.yaml',
+      ordersContract(producer.url, '2.1.0').replace(
+        /\n {6}- name: status[\s\S]*?value: \[new, paid, shipped\]/,
+        '',
+      ),
+    );
+    await t.upload(
+      'orders/2026/bad.csv',
+      'order_id,customer_email,amount,status,ordered_at\nabc,x@y.z,1,paid,2026-11-22T08:00:00Z\n',
+    );
+
+    const texts = producer.received.slice(before).map((r) => r.body);
+    expect(texts.some((text) => text.includes('rejected'))).toBe(true);
+    expect(texts.some((text) => text.includes('failed validation'))).toBe(true);
+    // The consumer (default events) hears of the failed file, not of the rejected contract.
+    expect(typesOf(webhook).slice(2)).toEqual(['io.datamesh.validation-failed']);
+  });
+
+  it('pauses a subscription whose target answers 410, and shows the failure in the ledger', async () => {
+    webhook.answer(410);
+    await t.upload(
+      'orders/2026/orders-2026-11-23.csv',
+      example('orders-2026-11-21.csv').replace(/,[^,\n]*$/gm, ''),
+    );
+    const listed = JSON.parse((await cli('subscriptions', '--json')).out) as {
+      channel: { kind: string };
+      status: string;
+    }[];
+    expect(listed.find((s) => s.channel.kind === 'webhook' && s.status === 'paused')).toBeDefined();
+    const failed = JSON.parse((await cli('deliveries', '--failed', '--json')).out) as { lastError: string }[];
+    expect(failed[0]?.lastError).toMatch(/410/);
+    expect(t.domainEvents('Notification Failed').at(-1)?.detail).toMatchObject({ paused: true });
+  });
+
+  it('refuses a duplicate subscription, an unknown product, an invalid target, and an unauthenticated call', async () => {
+    const again = await cli(
+      'subscribe',
+      'orders',
+      '--webhook',
+      `${webhook.url}/hooks/mesh`,
+      '--consumer',
+      'team:analytics',
+    );
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('already exists');
+    const unknown = await cli('subscribe', 'no-such-product', '--webhook', `${webhook.url}/x`);
+    expect(unknown.err).toContain('no data product "no-such-product"');
+    const invalid = await cli('subscribe', 'orders', '--email', 'not-an-address');
+    expect(invalid.code).toBe(1);
+    const anonymous = await fetch(`${t.platform.endpoints.http}/subscriptions`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('writes e-mail notifications to the outbox locally', async () => {
+    expect(
+      (await cli('subscribe', 'orders', '--email', 'analyst@example.com', '--events', 'version-published'))
+        .code,
+    ).toBe(0);
+    await t.upload(
+      'orders/2026/orders-2026-11-24.csv',
+      example('orders-2026-11-21.csv').replace(/,[^,\n]*$/gm, ''),
+    );
+    const files = await readdir(join(t.stateDir, 'outbox'));
+    expect(files.filter((f) => f.endsWith('.eml'))).toHaveLength(1);
+  });
+});
