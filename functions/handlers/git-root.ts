@@ -5,7 +5,11 @@ import { GiteaGitProvider } from '../adapters/git/gitea-git-provider';
 import { GitHubGitProvider } from '../adapters/git/github-git-provider';
 import { GitLabGitProvider } from '../adapters/git/gitlab-git-provider';
 import { LocalGitProvider } from '../adapters/git/local-git-provider';
+import { newSigningSecret } from '../adapters/channels/webhook-channel';
+import { DynamoDbSubscriptionStore } from '../adapters/dynamodb/dynamodb-subscription-store';
 import { SecretsManagerJson } from '../adapters/secrets/secrets-manager-json';
+import { syncGitopsSubscriptions } from '../core/notifications/gitops-subscriptions';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../core/notifications/notification-deps';
 import { ConfigurationError } from '../core/errors';
 import { DEFAULT_GIT_OPS_SETTINGS, type GitOpsDeps } from '../core/gitops/git-ops-deps';
 import type { ReceiverDeps } from '../core/gitops/receive-webhook';
@@ -46,14 +50,28 @@ export const buildReceiver = (env: NodeJS.ProcessEnv = process.env) => {
 /** Composition root of the push processor. */
 export const buildGitOpsDeps = async (env: NodeJS.ProcessEnv = process.env): Promise<GitOpsDeps> => {
   const config = parseEnv(GitEnvSchema, env);
+  const dynamo = createDynamoClient(env);
+  const registry = new DynamoDbRegistry(dynamo, config.TABLE_NAME);
+  const events = new EventBridgePublisher(createEventsClient(env), config.EVENT_BUS_NAME);
+  const clock = () => new Date();
+  // GitOps subscriptions end in the same records as the API's, through the same use case.
+  const subscriptionDeps = {
+    subscriptions: new DynamoDbSubscriptionStore(dynamo, config.TABLE_NAME),
+    registry,
+    events,
+    clock,
+    newSecret: newSigningSecret,
+    settings: { ...DEFAULT_NOTIFICATION_SETTINGS, mode: config.NOTIFY_MODE },
+  };
   return {
-    registry: new DynamoDbRegistry(createDynamoClient(env), config.TABLE_NAME),
+    registry,
     git: await gitProvider(env, config),
-    events: new EventBridgePublisher(createEventsClient(env), config.EVENT_BUS_NAME),
-    clock: () => new Date(),
+    events,
+    clock,
     logger,
     teams: config.TEAMS_JSON ?? {},
     settings: DEFAULT_GIT_OPS_SETTINGS,
+    syncSubscriptions: (file) => syncGitopsSubscriptions(subscriptionDeps, file),
   };
 };
 

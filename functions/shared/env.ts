@@ -68,6 +68,8 @@ export const GitEnvSchema = z.object({
   WEBHOOK_SECRETS: z.optional(json(WebhookSecretsSchema)),
   /** A secret holding `{"github": "…", "gitlab": "…", …}`. */
   WEBHOOK_SECRET_ARN: z.optional(nonEmpty),
+  /** `local` lets GitOps subscriptions target loopback receivers (see NotificationEnvSchema). */
+  NOTIFY_MODE: z._default(z.enum(['aws', 'local']), 'aws'),
   /** Team → members (usernames or emails). */
   TEAMS_JSON: z.optional(json(z.record(z.string(), z.array(z.string())))),
 });

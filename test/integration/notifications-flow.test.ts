@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBridgeEnvelope } from '../../events/event-contract';
 import { main } from '../../functions/cli/main';
+import { cloneRepo } from '../support/git';
 import { type Received, startHttp } from '../support/http';
 import { startTestPlatform, type TestPlatform } from '../support/local-platform';
 
@@ -237,6 +239,42 @@ describe('Notifications, locally (subscriptions, fan-out queue, ledger, channels
     expect(anonymous.status).toBe(401);
   });
 
+  it('retries a target that answers 500, then delivers once it answers 200 (two requests, one delivery)', async () => {
+    const flaky = await receiver();
+    try {
+      flaky.answer(500);
+      const subscribed = await cli(
+        'subscribe',
+        'orders',
+        '--webhook',
+        `${flaky.url}/flaky`,
+        '--events',
+        'version-published',
+        '--json',
+      );
+      const id = JSON.parse(subscribed.out).subscription.id as string;
+      const upload = t.upload(
+        'orders/2026/orders-2026-11-25.csv',
+        example('orders-2026-11-21.csv').replace(/,[^,\n]*$/gm, ''),
+      );
+      // The first attempt fails; answer 200 from the second on (the queue retries after its back-off).
+      while (flaky.received.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      flaky.answer(200);
+      await upload;
+      expect(flaky.received).toHaveLength(2);
+      const ledger = JSON.parse((await cli('deliveries', '--json')).out) as {
+        subscriptionId: string;
+        status: string;
+        attempts: number;
+      }[];
+      expect(ledger.filter((d) => d.subscriptionId === id)).toEqual([
+        expect.objectContaining({ status: 'delivered', attempts: 2 }),
+      ]);
+    } finally {
+      await flaky.close();
+    }
+  });
+
   it('writes e-mail notifications to the outbox locally', async () => {
     expect(
       (await cli('subscribe', 'orders', '--email', 'analyst@example.com', '--events', 'version-published'))
@@ -248,5 +286,38 @@ describe('Notifications, locally (subscriptions, fan-out queue, ledger, channels
     );
     const files = await readdir(join(t.stateDir, 'outbox'));
     expect(files.filter((f) => f.endsWith('.eml'))).toHaveLength(1);
+  });
+
+  it('applies a consumer’s subscriptions.yaml pushed to the data repo (GitOps), and removes what it no longer lists', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'mesh-subs-'));
+    try {
+      const repo = await cloneRepo(t.platform.endpoints.dataRepo, join(work, 'data'), {
+        name: 'carol',
+        email: 'carol@example.com',
+      });
+      await repo.write(
+        'analytics/subscriptions.yaml',
+        `consumer: team:bi\nsubscriptions:\n  - product: orders\n    events: [deprecated]\n    webhook: ${webhook.url}/bi\n  - domain: sales\n    email: bi@example.com\n`,
+      );
+      await repo.commit('bi subscribes');
+      await repo.push();
+      await t.platform.bus.whenIdle();
+      const gitops = async () =>
+        (
+          JSON.parse((await cli('subscriptions', '--json')).out) as { source: string; consumer: string }[]
+        ).filter((s) => s.source === 'gitops');
+      expect((await gitops()).map((s) => s.consumer)).toEqual(['team:bi', 'team:bi']);
+
+      await repo.write(
+        'analytics/subscriptions.yaml',
+        'consumer: team:bi\nsubscriptions:\n  - domain: sales\n    email: bi@example.com\n',
+      );
+      await repo.commit('bi keeps only the e-mail');
+      await repo.push();
+      await t.platform.bus.whenIdle();
+      expect(await gitops()).toHaveLength(1);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { EventPublisher } from '../../ports/event-publisher';
 import type { GitProvider } from '../../ports/git-provider';
 import type { Logger } from '../../ports/logger';
 import type { Registry } from '../../ports/registry';
+import type { SubscriptionsSyncResult } from '../notifications/gitops-subscriptions';
 import type { TeamsConfig } from './ownership';
 
 /** What the push processor depends on: ports only, built once in a composition root. */
@@ -15,6 +16,8 @@ export interface GitOpsDeps {
   /** Team → members (usernames or emails), from platform config; CODEOWNERS in the repo adds to it. */
   teams: TeamsConfig;
   settings: GitOpsSettings;
+  /** Applies a consumer's `subscriptions.yaml` (absent: GitOps subscriptions are not handled). */
+  syncSubscriptions?: (file: { path: string; text: string; actor: string }) => Promise<SubscriptionsSyncResult>;
 }
 
 export interface GitOpsSettings {

@@ -52,12 +52,54 @@ export const processPush = async (
       await deps.events.publish(events);
       eventIds.push(...events.map(eventIdOf));
     });
+    await syncSubscriptionFiles(deps, context);
     await deps.registry.completeEvent(key, eventIds);
     deps.logger.info('push processed', { repository: repoKey, after: push.after, folders: folders.length });
     return { status: 'processed', folders, eventIds };
   } catch (error) {
     await deps.registry.releaseEvent(key).catch(() => undefined);
     throw error;
+  }
+};
+
+/**
+ * `<folder>/subscriptions.yaml` files the push added, changed or removed: each is the whole truth about one
+ * consumer's GitOps subscriptions (a removed file removes them).
+ */
+const syncSubscriptionFiles = async (deps: GitOpsDeps, context: PushContext) => {
+  const sync = deps.syncSubscriptions;
+  if (!sync) return;
+  const { push } = context;
+  for (const path of [...context.changed].filter((p) => /^[^/]+\/subscriptions\.ya?ml$/.test(p)).sort()) {
+    const file = context.after.get(path);
+    let text: string | undefined;
+    if (file) {
+      const read = await readGitText(deps, context, file, MAX_SMALL_FILE);
+      if (!read.ok) {
+        deps.logger.warn('subscriptions file not applied', { path, problems: read.problems });
+        continue;
+      }
+      text = read.text;
+    } else {
+      // Removed: the consumer named in the file as it was gets an empty list.
+      const before = await readFileBefore(deps, context, path);
+      const consumer = before ? /^consumer:\s*(.+)$/m.exec(before)?.[1]?.trim() : undefined;
+      if (!consumer) continue;
+      text = `consumer: ${consumer}\nsubscriptions: []\n`;
+    }
+    const result = await sync({ path, text, actor: push.pusher.username });
+    const log = result.problems.length > 0 ? deps.logger.warn : deps.logger.info;
+    log.call(deps.logger, 'subscriptions file applied', { path, ...result });
+  }
+};
+
+const readFileBefore = async (deps: GitOpsDeps, context: PushContext, path: string) => {
+  try {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of await deps.git.readFile(context.push.repository, context.push.before, path)) chunks.push(chunk);
+    return Buffer.concat(chunks).toString('utf8');
+  } catch {
+    return undefined;
   }
 };
 

@@ -1,0 +1,112 @@
+import { parse as parseYaml } from 'yaml';
+import * as z from '../../shared/zod';
+import { ProductIdSchema } from '../contracts/data-contract';
+import type { Problem } from '../problem';
+import { createSubscription } from './manage-subscriptions';
+import type { NotificationDeps } from './notification-deps';
+import { type Channel, ChannelSchema, NotificationTypeSchema } from './subscription';
+
+/** The file a consumer keeps in its folder of the data repo. */
+export const SUBSCRIPTIONS_FILE = 'subscriptions.yaml';
+
+const EntrySchema = z.object({
+  product: z.optional(ProductIdSchema),
+  domain: z.optional(z.string()),
+  events: z.optional(z.array(NotificationTypeSchema)),
+  webhook: z.optional(z.string()),
+  slack: z.optional(z.string()),
+  teams: z.optional(z.string()),
+  email: z.optional(z.string()),
+  sqs: z.optional(z.string()),
+  eventbridge: z.optional(z.string()),
+});
+
+export const SubscriptionsFileSchema = z.object({
+  /** The team or person subscribing (`team:analytics`). */
+  consumer: z.string().check(z.minLength(1)),
+  subscriptions: z.array(EntrySchema),
+});
+
+const DEFAULT_EVENTS = ['version-published', 'schema-changed', 'validation-failed', 'deprecated'] as const;
+
+const channelOf = (entry: z.infer<typeof EntrySchema>): Channel | string => {
+  const kinds = (['webhook', 'slack', 'teams', 'email', 'sqs', 'eventbridge'] as const).filter((k) => entry[k]);
+  if (kinds.length !== 1) return 'name exactly one of webhook, slack, teams, email, sqs, eventbridge';
+  const kind = kinds[0] as (typeof kinds)[number];
+  const value = entry[kind] as string;
+  if (kind === 'email') return { kind, address: value };
+  if (kind === 'sqs') return { kind, queueArn: value };
+  if (kind === 'eventbridge') return { kind, busArn: value };
+  return { kind, url: value };
+};
+
+export interface SubscriptionsSyncResult {
+  created: string[];
+  unchanged: string[];
+  deleted: string[];
+  problems: Problem[];
+}
+
+/**
+ * GitOps subscriptions: `<folder>/subscriptions.yaml` declares a consumer's subscriptions. Each entry becomes the
+ * same record the API and the CLI create (source `gitops`); the consumer's gitops subscriptions that the file
+ * no longer lists are deleted, so the file is the truth. Problems name the entry (`subscriptions[2].slack`).
+ */
+export const syncGitopsSubscriptions = async (
+  deps: Pick<NotificationDeps, 'subscriptions' | 'registry' | 'events' | 'clock' | 'settings' | 'newSecret'>,
+  file: { path: string; text: string; actor: string },
+): Promise<SubscriptionsSyncResult> => {
+  const result: SubscriptionsSyncResult = { created: [], unchanged: [], deleted: [], problems: [] };
+  let document: unknown;
+  try {
+    document = parseYaml(file.text);
+  } catch (error) {
+    result.problems.push({ path: file.path, message: `not valid YAML: ${(error as Error).message}` });
+    return result;
+  }
+  const parsed = SubscriptionsFileSchema.safeParse(document);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues)
+      result.problems.push({ path: `${file.path}: ${issue.path.join('.') || '(root)'}`, message: issue.message });
+    return result;
+  }
+  const kept = new Set<string>();
+  for (const [index, entry] of parsed.data.subscriptions.entries()) {
+    const where = `${file.path}: subscriptions[${index}]`;
+    const channel = channelOf(entry);
+    if (typeof channel === 'string' || (entry.product === undefined) === (entry.domain === undefined)) {
+      result.problems.push({
+        path: where,
+        message: typeof channel === 'string' ? channel : 'name either a product or a domain',
+      });
+      continue;
+    }
+    const valid = ChannelSchema.safeParse(channel);
+    if (!valid.success) {
+      result.problems.push({ path: `${where}.${channel.kind}`, message: valid.error.issues[0]?.message ?? 'invalid' });
+      continue;
+    }
+    const outcome = await createSubscription(deps, {
+      consumer: parsed.data.consumer,
+      target: entry.product !== undefined ? { productId: entry.product } : { domain: entry.domain ?? '' },
+      events: entry.events ?? [...DEFAULT_EVENTS],
+      channel,
+      source: 'gitops',
+      createdBy: file.actor,
+    });
+    if (outcome.status === 'invalid') {
+      for (const problem of outcome.problems) result.problems.push({ path: `${where}.${problem.path}`, message: problem.message });
+      continue;
+    }
+    kept.add(outcome.subscription.id);
+    (outcome.status === 'created' ? result.created : result.unchanged).push(outcome.subscription.id);
+  }
+  // Only a file without problems removes what it no longer lists: a typo must not delete subscriptions.
+  if (result.problems.length === 0) {
+    for (const existing of await deps.subscriptions.list(parsed.data.consumer)) {
+      if (existing.source === 'gitops' && !kept.has(existing.id) && (await deps.subscriptions.delete(existing.id)))
+        result.deleted.push(existing.id);
+    }
+  }
+  return result;
+};
