@@ -17,7 +17,11 @@ export interface GitOpsDeps {
   teams: TeamsConfig;
   settings: GitOpsSettings;
   /** Applies a consumer's `subscriptions.yaml` (absent: GitOps subscriptions are not handled). */
-  syncSubscriptions?: (file: { path: string; text: string; actor: string }) => Promise<SubscriptionsSyncResult>;
+  syncSubscriptions?: (file: {
+    path: string;
+    text: string;
+    actor: string;
+  }) => Promise<SubscriptionsSyncResult>;
 }
 
 export interface GitOpsSettings {

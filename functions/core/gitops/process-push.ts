@@ -96,7 +96,8 @@ const syncSubscriptionFiles = async (deps: GitOpsDeps, context: PushContext) => 
 const readFileBefore = async (deps: GitOpsDeps, context: PushContext, path: string) => {
   try {
     const chunks: Uint8Array[] = [];
-    for await (const chunk of await deps.git.readFile(context.push.repository, context.push.before, path)) chunks.push(chunk);
+    for await (const chunk of await deps.git.readFile(context.push.repository, context.push.before, path))
+      chunks.push(chunk);
     return Buffer.concat(chunks).toString('utf8');
   } catch {
     return undefined;

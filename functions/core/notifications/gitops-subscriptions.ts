@@ -30,7 +30,9 @@ export const SubscriptionsFileSchema = z.object({
 const DEFAULT_EVENTS = ['version-published', 'schema-changed', 'validation-failed', 'deprecated'] as const;
 
 const channelOf = (entry: z.infer<typeof EntrySchema>): Channel | string => {
-  const kinds = (['webhook', 'slack', 'teams', 'email', 'sqs', 'eventbridge'] as const).filter((k) => entry[k]);
+  const kinds = (['webhook', 'slack', 'teams', 'email', 'sqs', 'eventbridge'] as const).filter(
+    (k) => entry[k],
+  );
   if (kinds.length !== 1) return 'name exactly one of webhook, slack, teams, email, sqs, eventbridge';
   const kind = kinds[0] as (typeof kinds)[number];
   const value = entry[kind] as string;
@@ -67,7 +69,10 @@ export const syncGitopsSubscriptions = async (
   const parsed = SubscriptionsFileSchema.safeParse(document);
   if (!parsed.success) {
     for (const issue of parsed.error.issues)
-      result.problems.push({ path: `${file.path}: ${issue.path.join('.') || '(root)'}`, message: issue.message });
+      result.problems.push({
+        path: `${file.path}: ${issue.path.join('.') || '(root)'}`,
+        message: issue.message,
+      });
     return result;
   }
   const kept = new Set<string>();
@@ -83,7 +88,10 @@ export const syncGitopsSubscriptions = async (
     }
     const valid = ChannelSchema.safeParse(channel);
     if (!valid.success) {
-      result.problems.push({ path: `${where}.${channel.kind}`, message: valid.error.issues[0]?.message ?? 'invalid' });
+      result.problems.push({
+        path: `${where}.${channel.kind}`,
+        message: valid.error.issues[0]?.message ?? 'invalid',
+      });
       continue;
     }
     const outcome = await createSubscription(deps, {
@@ -95,7 +103,8 @@ export const syncGitopsSubscriptions = async (
       createdBy: file.actor,
     });
     if (outcome.status === 'invalid') {
-      for (const problem of outcome.problems) result.problems.push({ path: `${where}.${problem.path}`, message: problem.message });
+      for (const problem of outcome.problems)
+        result.problems.push({ path: `${where}.${problem.path}`, message: problem.message });
       continue;
     }
     kept.add(outcome.subscription.id);
@@ -104,7 +113,11 @@ export const syncGitopsSubscriptions = async (
   // Only a file without problems removes what it no longer lists: a typo must not delete subscriptions.
   if (result.problems.length === 0) {
     for (const existing of await deps.subscriptions.list(parsed.data.consumer)) {
-      if (existing.source === 'gitops' && !kept.has(existing.id) && (await deps.subscriptions.delete(existing.id)))
+      if (
+        existing.source === 'gitops' &&
+        !kept.has(existing.id) &&
+        (await deps.subscriptions.delete(existing.id))
+      )
         result.deleted.push(existing.id);
     }
   }
