@@ -8,6 +8,7 @@ import { checkExactness, type Exactness, isExact } from './exactness';
 import { type GeneratedCsv, generateCsv } from './generate-csv';
 import { type BundleSize, bundleHandler, handlerEntries } from './measure-bundles';
 import { DuckDbBench, type DuckDbRun } from './measure-duckdb';
+import { type FanOutLatency, measureNotificationFanOut } from './measure-notification-fan-out';
 import { measurePublishLatency, type PublishLatency } from './measure-publish-latency';
 import { readAndHash, readOnly } from './measure-read';
 import { bundleChild, measureRss, type RssRun } from './measure-rss';
@@ -22,6 +23,7 @@ const GOAL_SPEED_RATIO = 1.5;
 const TARGET_RSS_MIB = 100;
 const TARGET_BUNDLE_KB = 600;
 const TARGET_PUBLISH_MS = 2000;
+const TARGET_FAN_OUT_MS = 2000;
 
 const { values: args } = parseArgs({
   options: {
@@ -32,6 +34,8 @@ const { values: args } = parseArgs({
     // fs.createReadStream's default, which is what the CLI (`mesh validate`) streams with.
     'chunk-kb': { type: 'string', default: '64' },
     'defects-per-kind': { type: 'string', default: '25' },
+    // Webhook subscriptions in the notification fan-out measurement (the issue's 1,000).
+    subscriptions: { type: 'string' },
     keep: { type: 'boolean', default: false },
     out: { type: 'string', default: join(ROOT, 'bench/results/latest.json') },
   },
@@ -154,6 +158,16 @@ const bench = async (workDir: string): Promise<void> => {
     latencyError = errorText(error);
   }
 
+  const subscriptionCount = Number(args.subscriptions ?? (args.quick ? 100 : 1000));
+  progress(`${subscriptionCount} webhook subscriptions: Version Published → last delivery (local platform)`);
+  let fanOut: FanOutLatency | undefined;
+  let fanOutError: string | undefined;
+  try {
+    fanOut = await measureNotificationFanOut(subscriptionCount);
+  } catch (error) {
+    fanOutError = errorText(error);
+  }
+
   const first = validated[0];
   const exactness = first ? checkExactness(full, first.result, sha256) : undefined;
   const throughput = {
@@ -170,6 +184,20 @@ const bench = async (workDir: string): Promise<void> => {
     target: `≤ ${TARGET_PUBLISH_MS} ms`,
     pass: latency !== undefined && latency.maxMs <= TARGET_PUBLISH_MS,
     note: latencyError,
+  });
+  targets.push({
+    check: `${subscriptionCount} webhooks: published → last delivery`,
+    value: fanOut ? `${fixed(fanOut.lastDeliveryMs, 0)} ms (median ${fixed(fanOut.medianDeliveryMs, 0)} ms)` : 'n/a',
+    target: `≤ ${TARGET_FAN_OUT_MS} ms`,
+    pass: fanOut !== undefined && fanOut.lastDeliveryMs <= TARGET_FAN_OUT_MS,
+    note: fanOutError,
+  });
+  targets.push({
+    check: 'deliveries per subscription',
+    value: fanOut ? `${fanOut.exactlyOnce} exactly once, ${fanOut.duplicates} twice+, ${fanOut.missing} missing` : 'n/a',
+    target: 'exactly one each',
+    pass: fanOut !== undefined && fanOut.exactlyOnce === fanOut.subscriptions,
+    note: fanOutError,
   });
 
   printSummary(full, small, maxErrors, throughput, duckTyped, rss, exactness, bundles, targets, {
@@ -204,6 +232,7 @@ const bench = async (workDir: string): Promise<void> => {
     validatorError,
     bundles,
     publishLatency: latency ?? { error: latencyError },
+    notificationFanOut: fanOut ?? { error: fanOutError },
     targets,
   };
   await mkdir(join(args.out, '..'), { recursive: true });

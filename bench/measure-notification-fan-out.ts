@@ -1,0 +1,125 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { EventBridgeEnvelope } from '../events/event-contract';
+import { loadLocalConfig } from '../functions/local/config';
+import { LOCAL_CREDENTIALS, startPlatform } from '../functions/local/platform';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+export interface FanOutLatency {
+  subscriptions: number;
+  /** From `Data Product Version Published` on the bus to the last delivery received. */
+  lastDeliveryMs: number;
+  /** Half of the subscribers had theirs by then. */
+  medianDeliveryMs: number;
+  /** Subscriptions that received exactly one notification. */
+  exactlyOnce: number;
+  duplicates: number;
+  missing: number;
+  /** Time it took to create the subscriptions through the API (not part of the target). */
+  setupMs: number;
+}
+
+/**
+ * The notification plane under load, as `npm start` runs it: `subscriptions` webhook subscriptions (each its
+ * own URL on one local receiver) to one product, one CSV uploaded, and every delivery timed on arrival.
+ */
+export const measureNotificationFanOut = async (subscriptions: number): Promise<FanOutLatency> => {
+  const stateDir = await mkdtemp(join(tmpdir(), 'mesh-bench-notify-'));
+  const previous = process.env.LOG_LEVEL;
+  process.env.LOG_LEVEL = 'ERROR';
+  const arrivals = new Map<string, number[]>();
+  let received = 0;
+  let allArrived: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    allArrived = resolve;
+  });
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const at = performance.now();
+      arrivals.set(req.url ?? '', [...(arrivals.get(req.url ?? '') ?? []), at]);
+      res.writeHead(204).end();
+      if (++received >= subscriptions) allArrived();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  const platform = await startPlatform(
+    loadLocalConfig({ MESH_STATE_DIR: stateDir, MESH_HTTP_PORT: '0', MESH_S3_PORT: '0', MESH_DYNAMODB_PORT: '0' }),
+    silent,
+  );
+  const s3 = new S3Client({
+    endpoint: platform.endpoints.s3,
+    forcePathStyle: true,
+    region: platform.endpoints.region,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  try {
+    const put = async (key: string, file: string) => {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: platform.endpoints.bucket,
+          Key: key,
+          Body: await readFile(join(ROOT, file)),
+        }),
+      );
+      await platform.bus.whenIdle();
+    };
+    await put('orders/datacontract.yaml', 'examples/orders/datacontract.yaml');
+
+    const setupStarted = performance.now();
+    const subscribe = (i: number) =>
+      fetch(`${platform.endpoints.http}/subscriptions`, {
+        method: 'POST',
+        headers: { authorization: 'bench', 'content-type': 'application/json' },
+        body: JSON.stringify({
+          consumer: `bench-${i}`,
+          product: 'orders',
+          events: ['version-published'],
+          channel: { kind: 'webhook', url: `${receiverUrl}/r/${i}` },
+        }),
+      }).then((r) => {
+        if (r.status !== 201) throw new Error(`subscription ${i} answered ${r.status}`);
+      });
+    for (let i = 0; i < subscriptions; i += 25) {
+      await Promise.all(Array.from({ length: Math.min(25, subscriptions - i) }, (_, j) => subscribe(i + j)));
+    }
+    await platform.bus.whenIdle();
+    const setupMs = performance.now() - setupStarted;
+
+    let publishedAt = 0;
+    platform.bus.on('event', (event: EventBridgeEnvelope) => {
+      if (event['detail-type'] === 'Data Product Version Published') publishedAt = performance.now();
+    });
+    await put('orders/orders-2026-11-21.csv', 'examples/orders/orders-2026-11-21.csv');
+    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+    await platform.bus.whenIdle();
+
+    const firsts = [...arrivals.values()].map((times) => (times[0] ?? 0) - publishedAt).sort((a, b) => a - b);
+    const counts = [...arrivals.values()].map((times) => times.length);
+    return {
+      subscriptions,
+      lastDeliveryMs: firsts.at(-1) ?? Number.NaN,
+      medianDeliveryMs: firsts[Math.floor(firsts.length / 2)] ?? Number.NaN,
+      exactlyOnce: counts.filter((c) => c === 1).length,
+      duplicates: counts.filter((c) => c > 1).length,
+      missing: subscriptions - arrivals.size,
+      setupMs,
+    };
+  } finally {
+    s3.destroy();
+    await platform.stop();
+    receiver.closeAllConnections();
+    receiver.close();
+    await rm(stateDir, { recursive: true, force: true });
+    if (previous === undefined) delete process.env.LOG_LEVEL;
+    else process.env.LOG_LEVEL = previous;
+  }
+};
