@@ -52,7 +52,12 @@ export const measureNotificationFanOut = async (subscriptions: number): Promise<
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   const platform = await startPlatform(
-    loadLocalConfig({ MESH_STATE_DIR: stateDir, MESH_HTTP_PORT: '0', MESH_S3_PORT: '0', MESH_DYNAMODB_PORT: '0' }),
+    loadLocalConfig({
+      MESH_STATE_DIR: stateDir,
+      MESH_HTTP_PORT: '0',
+      MESH_S3_PORT: '0',
+      MESH_DYNAMODB_PORT: '0',
+    }),
     silent,
   );
   const s3 = new S3Client({

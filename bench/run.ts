@@ -187,14 +187,18 @@ const bench = async (workDir: string): Promise<void> => {
   });
   targets.push({
     check: `${subscriptionCount} webhooks: published → last delivery`,
-    value: fanOut ? `${fixed(fanOut.lastDeliveryMs, 0)} ms (median ${fixed(fanOut.medianDeliveryMs, 0)} ms)` : 'n/a',
+    value: fanOut
+      ? `${fixed(fanOut.lastDeliveryMs, 0)} ms (median ${fixed(fanOut.medianDeliveryMs, 0)} ms)`
+      : 'n/a',
     target: `≤ ${TARGET_FAN_OUT_MS} ms`,
     pass: fanOut !== undefined && fanOut.lastDeliveryMs <= TARGET_FAN_OUT_MS,
     note: fanOutError,
   });
   targets.push({
     check: 'deliveries per subscription',
-    value: fanOut ? `${fanOut.exactlyOnce} exactly once, ${fanOut.duplicates} twice+, ${fanOut.missing} missing` : 'n/a',
+    value: fanOut
+      ? `${fanOut.exactlyOnce} exactly once, ${fanOut.duplicates} twice+, ${fanOut.missing} missing`
+      : 'n/a',
     target: 'exactly one each',
     pass: fanOut !== undefined && fanOut.exactlyOnce === fanOut.subscriptions,
     note: fanOutError,
