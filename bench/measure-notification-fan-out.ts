@@ -4,13 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { EventBridgeEnvelope } from '../events/event-contract';
-import { loadLocalConfig } from '../functions/local/config';
-import { LOCAL_CREDENTIALS, startPlatform } from '../functions/local/platform';
+import { startBenchPlatform } from './bench-platform';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 export interface FanOutLatency {
   subscriptions: number;
@@ -51,21 +49,8 @@ export const measureNotificationFanOut = async (subscriptions: number): Promise<
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  const platform = await startPlatform(
-    loadLocalConfig({
-      MESH_STATE_DIR: stateDir,
-      MESH_HTTP_PORT: '0',
-      MESH_S3_PORT: '0',
-      MESH_DYNAMODB_PORT: '0',
-    }),
-    silent,
-  );
-  const s3 = new S3Client({
-    endpoint: platform.endpoints.s3,
-    forcePathStyle: true,
-    region: platform.endpoints.region,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const { platform, s3, stop } = await startBenchPlatform(stateDir);
+
   try {
     const put = async (key: string, file: string) => {
       await s3.send(
@@ -119,8 +104,7 @@ export const measureNotificationFanOut = async (subscriptions: number): Promise<
       setupMs,
     };
   } finally {
-    s3.destroy();
-    await platform.stop();
+    await stop();
     receiver.closeAllConnections();
     receiver.close();
     await rm(stateDir, { recursive: true, force: true });

@@ -2,13 +2,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { main as mesh } from '../functions/cli/main';
-import { loadLocalConfig } from '../functions/local/config';
-import { LOCAL_CREDENTIALS, startPlatform } from '../functions/local/platform';
+import { startBenchPlatform } from './bench-platform';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 export interface PublishLatency {
   /** Milliseconds from the start of the CSV upload until `mesh product show --json` lists the version. */
@@ -27,21 +25,8 @@ export const measurePublishLatency = async (runs: number): Promise<PublishLatenc
   const previous = { stateDir: process.env.MESH_STATE_DIR, logLevel: process.env.LOG_LEVEL };
   process.env.MESH_STATE_DIR = stateDir;
   process.env.LOG_LEVEL = 'ERROR';
-  const platform = await startPlatform(
-    loadLocalConfig({
-      MESH_STATE_DIR: stateDir,
-      MESH_HTTP_PORT: '0',
-      MESH_S3_PORT: '0',
-      MESH_DYNAMODB_PORT: '0',
-    }),
-    silent,
-  );
-  const s3 = new S3Client({
-    endpoint: platform.endpoints.s3,
-    forcePathStyle: true,
-    region: platform.endpoints.region,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const { platform, s3, stop } = await startBenchPlatform(stateDir);
+
   const contract = await readFile(join(ROOT, 'examples/orders/datacontract.yaml'));
   const csv = await readFile(join(ROOT, 'examples/orders/orders-2026-11-21.csv'));
   const put = (key: string, body: Buffer) =>
@@ -68,8 +53,7 @@ export const measurePublishLatency = async (runs: number): Promise<PublishLatenc
       samples.push(performance.now() - started);
     }
   } finally {
-    s3.destroy();
-    await platform.stop();
+    await stop();
     await rm(stateDir, { recursive: true, force: true });
     for (const [name, value] of [
       ['MESH_STATE_DIR', previous.stateDir],

@@ -4,18 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EventBridgeEnvelope } from '../../events/event-contract';
-import { platformRules } from '../../events/rules';
 import { DataHubRestEmitter } from '../../functions/adapters/datahub/datahub-rest-emitter';
 import { DynamoDbRegistry } from '../../functions/adapters/dynamodb/dynamodb-registry';
 import type { MetadataChangeProposal } from '../../functions/core/catalog/proposal';
 import { makeHandler } from '../../functions/handlers/catalog-sync';
-import { LocalBus } from '../../functions/local/bus/local-bus';
-import { localLambdaContext } from '../../functions/local/lambda-context';
+import type { LocalBus } from '../../functions/local/bus/local-bus';
 import { aProduct } from '../support/builders';
 import { freshRegistryTable } from '../support/dynamo';
 import { gmsHandler, type Handler, json, startHttp, TOKEN } from '../support/gms-emulator';
+import { busWithRule, silentLogger } from '../support/rule-bus';
 
-const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const silent = silentLogger;
 const registered = JSON.parse(
   readFileSync(new URL('../../events/samples/data-product-registered.json', import.meta.url), 'utf8'),
 ) as EventBridgeEnvelope;
@@ -62,17 +61,7 @@ describe('Catalog sync when DataHub fails (local bus, emulated GMS, registry on 
     useToken = (value) => {
       token = value;
     };
-    bus = new LocalBus({
-      name: 'test',
-      account: '000000000000',
-      region: 'us-east-1',
-      deadLetterFile: join(dir, 'dead-letters.jsonl'),
-      maxAttempts: 3,
-      retryBaseDelayMs: 1,
-      logger: silent,
-    });
-    const rule = platformRules({ dataBuckets: [] }).find((r) => r.handler === 'catalog-sync');
-    bus.addRule(rule?.id ?? '', rule?.pattern, (event) => handler(event, localLambdaContext('catalog-sync')));
+    bus = busWithRule(dir, 'catalog-sync', handler);
   });
   let useToken: (token: string) => void;
 

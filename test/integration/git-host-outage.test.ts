@@ -6,17 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBridgeEnvelope } from '../../events/event-contract';
-import { platformRules } from '../../events/rules';
 import { DynamoDbRegistry } from '../../functions/adapters/dynamodb/dynamodb-registry';
 import { GitHubGitProvider } from '../../functions/adapters/git/github-git-provider';
 import { DEFAULT_GIT_OPS_SETTINGS, type GitOpsDeps } from '../../functions/core/gitops/git-ops-deps';
 import { makeHandler } from '../../functions/handlers/git-push-received';
-import { LocalBus } from '../../functions/local/bus/local-bus';
+import type { LocalBus } from '../../functions/local/bus/local-bus';
 import { localLambdaContext } from '../../functions/local/lambda-context';
 import type { OutgoingEvent } from '../../functions/ports/event-publisher';
 import { freshRegistryTable } from '../support/dynamo';
+import { busWithRule, silentLogger } from '../support/rule-bus';
 
-const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const silent = silentLogger;
 const sample = JSON.parse(
   readFileSync(new URL('../../events/samples/git-push-received.json', import.meta.url), 'utf8'),
 ) as EventBridgeEnvelope;
@@ -60,20 +60,8 @@ describe('Push processor when the git host times out (local bus, real HTTP host,
       teams: {},
       settings: DEFAULT_GIT_OPS_SETTINGS,
     };
-    bus = new LocalBus({
-      name: 'test',
-      account: '000000000000',
-      region: 'us-east-1',
-      deadLetterFile: join(dir, 'dead-letters.jsonl'),
-      maxAttempts: 3,
-      retryBaseDelayMs: 1,
-      logger: silent,
-    });
     handler = makeHandler(async () => deps);
-    const rule = platformRules({ dataBuckets: [] }).find((r) => r.handler === 'git-push-received');
-    bus.addRule(rule?.id ?? '', rule?.pattern, (event) =>
-      handler(event, localLambdaContext('git-push-received')),
-    );
+    bus = busWithRule(dir, 'git-push-received', handler);
   });
 
   afterAll(async () => {
