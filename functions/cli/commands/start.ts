@@ -17,6 +17,8 @@ export const startCommand = async (output: Output, env: NodeJS.ProcessEnv = proc
       `  EventBridge + HTTP ${e.http}   (bus: ${e.busName}; git webhooks: ${e.http}/webhooks/git)`,
       `  Data repo          ${e.dataRepo}   (branch ${e.dataRepoBranch})`,
       `  Ownership          ${e.teamsFile} ${platform.teamsConfigured ? '' : '(absent: every pusher may change every product)'}`,
+      `  Catalog            ${e.catalog.kind === 'embedded' ? `${e.http}/catalog   (embedded; DATAHUB_GMS_URL sends it to DataHub)` : `DataHub at ${e.catalog.target}`}`,
+      `  Subscriptions API  ${e.http}/subscriptions   (npx mesh subscribe <product> --webhook URL)`,
       `  State folder       ${e.stateDir}`,
       '',
       'Try (in another terminal, from the repository root):',
