@@ -47,6 +47,8 @@ export const RejectionReasonSchema = z.enum([
   'breaking-change',
   /** Two folders (or a folder and the catalog) claim one product id. */
   'product-id-clash',
+  /** The folder's `dataproduct.yaml` (ODPS) cannot be read. */
+  'invalid-descriptor',
 ]);
 
 export const DataProductRejected = defineEvent({

@@ -320,4 +320,48 @@ describe('Notifications, locally (subscriptions, fan-out queue, ledger, channels
       await rm(work, { recursive: true, force: true });
     }
   });
+
+  it('reads upstream products from an ODPS dataproduct.yaml (input ports) for downstream impact, and refuses a bad one', async () => {
+    const report = await receiver();
+    try {
+      await t.upload(
+        'weekly-report/datacontract.yaml',
+        dailyRevenueContract
+          .replace(/daily-revenue-contract|Daily revenue|daily_revenue/g, 'weekly-report')
+          .replace(/customProperties:[\s\S]*$/, ''),
+      );
+      await t.upload('weekly-report/dataproduct.yaml', 'kind: Nope\n');
+      expect(t.domainEvents('Data Product Rejected').at(-1)?.detail).toMatchObject({
+        reason: 'invalid-descriptor',
+      });
+      await t.upload(
+        'weekly-report/dataproduct.yaml',
+        'apiVersion: v1.0.0\nkind: DataProduct\nid: weekly\nname: Weekly report\ninputPorts:\n  - name: orders-feed\n    version: 2.0.0\n    contractId: 8a0b6a8e-6f4e-4d6b-9a57-2f1d1f5d2c11\n',
+      );
+      const subscribed = await cli(
+        'subscribe',
+        'weekly-report',
+        '--webhook',
+        `${report.url}/weekly`,
+        '--events',
+        'schema-changed',
+        '--json',
+      );
+      const reportSecret = JSON.parse(subscribed.out).signingSecret as string;
+
+      await t.upload(
+        'orders/datacontract.yaml',
+        ordersContract(producer.url, '3.0.0', true).replace(
+          /\n {6}- name: status[\s\S]*?value: \[new, paid, shipped\]/,
+          '',
+        ),
+      );
+
+      const event = verify(reportSecret, report.received[0]) as { data: { path: string[] } };
+      expect(event.data.path).toEqual(['orders', 'weekly-report']);
+      expect(report.received).toHaveLength(1);
+    } finally {
+      await report.close();
+    }
+  });
 });

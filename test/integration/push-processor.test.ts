@@ -203,4 +203,28 @@ describe('Push processor (real git repository, registry on dynalite)', () => {
     ]);
     expect((await registry.getProduct('p-6'))?.contractVersion).toBe('1.0.0');
   });
+
+  it('keeps the input ports of a pushed dataproduct.yaml (ODPS) on the product, and refuses an invalid one', async () => {
+    const before = await repo.head();
+    await repo.write('p-7/datacontract.yaml', contractFor('p-7'));
+    await repo.write(
+      'p-7/dataproduct.yaml',
+      'apiVersion: v1.0.0\nkind: DataProduct\ninputPorts:\n  - name: p-1\n    version: 1.0.0\n    contractId: p-1-contract\n',
+    );
+    await repo.write('p-8/datacontract.yaml', contractFor('p-8'));
+    await repo.write('p-8/dataproduct.yaml', 'kind: DataProduct\ninputPorts: yes\n');
+    const after = await repo.commit('descriptors');
+    await repo.push();
+    published.length = 0;
+
+    await processPush(deps, pushDetail(before, after), 'inbound-9');
+
+    expect((await registry.getProduct('p-7'))?.inputPorts).toEqual([
+      { name: 'p-1', version: '1.0.0', contractId: 'p-1-contract' },
+    ]);
+    expect(ofType('Data Product Rejected').map((e) => (e.detail as { reason: string }).reason)).toEqual([
+      'invalid-descriptor',
+    ]);
+    expect((await registry.getProduct('p-8'))?.inputPorts).toBeUndefined();
+  });
 });

@@ -7,6 +7,7 @@ import { readCsvRecords } from '../csv/read-csv-records';
 import type { StorageLocation } from '../file-ref';
 import type { Problem } from '../problem';
 import { applyContract, productSummary } from '../publishing/apply-contract';
+import { applyDescriptor, DESCRIPTOR_FILE_NAME } from '../publishing/apply-descriptor';
 import { classifyObjectKey } from '../publishing/object-key';
 import { rejection } from '../publishing/rejection';
 import type { ProductRecord } from '../registry/records';
@@ -180,6 +181,26 @@ export const publishFolder = async (
         ...skipped('the folder has no contract'),
       ]),
     ];
+  }
+
+  const descriptor = context.after.get(`${folder}/${DESCRIPTOR_FILE_NAME}`);
+  if (descriptor && changed.includes(descriptor.path)) {
+    const text = await readGitText(deps, context, descriptor, deps.settings.maxContractBytes);
+    events.push(
+      ...(text.ok
+        ? await applyDescriptor(
+            deps,
+            {
+              productId,
+              text: text.text,
+              ref: gitFileRef(context, descriptor.path),
+              path: descriptor.path,
+              actor: actorRef,
+            },
+            fileEvents(context, descriptor.path, now),
+          )
+        : [reject(descriptor.path, 'invalid-descriptor', text.problems)]),
+    );
   }
 
   if (csvFiles.length === 0) return events;

@@ -159,11 +159,22 @@ const productRef = (event: FanOutEvent, product: ProductRecord | undefined): Pro
   return { id: event.productId, domain: typeof summary?.domain === 'string' ? summary.domain : undefined };
 };
 
-/** For each product, the products that name it among their `upstreamProducts`. */
+/**
+ * For each product, the products that depend on it: those naming it among their contract's `upstreamProducts`,
+ * or among the input ports of their `dataproduct.yaml` (ODPS: by its contract id, or by product id as the port's
+ * name).
+ */
 const dependentsIndex = (products: ProductRecord[]): Map<string, string[]> => {
+  const byContractId = new Map(products.map((p) => [p.contract.contractId, p.id]));
+  const ids = new Set(products.map((p) => p.id));
   const index = new Map<string, string[]>();
   for (const product of products) {
-    for (const upstream of new Set(product.contract.upstreamProducts)) {
+    const upstreams = new Set(product.contract.upstreamProducts);
+    for (const port of product.inputPorts ?? []) {
+      const upstream = byContractId.get(port.contractId) ?? (ids.has(port.name) ? port.name : undefined);
+      if (upstream) upstreams.add(upstream);
+    }
+    for (const upstream of upstreams) {
       if (upstream === product.id) continue;
       const list = index.get(upstream) ?? [];
       list.push(product.id);

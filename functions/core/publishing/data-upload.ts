@@ -1,3 +1,5 @@
+import { readTextWithin } from '../read-text';
+import { applyDescriptor, DESCRIPTOR_FILE_NAME } from './apply-descriptor';
 import { objectRef } from './inbound-object';
 import type { ObjectEventUseCase } from './process-object-event';
 import { publishCsv } from './publish-csv';
@@ -5,7 +7,8 @@ import { rejection } from './rejection';
 
 /**
  * Every object in a product folder except its contract: CSVs are validated and published or quarantined,
- * other files are accepted quietly in a known folder and refused in an unknown one, bad keys are refused.
+ * the folder's `dataproduct.yaml` (ODPS) records its input ports, other files are accepted quietly in a known
+ * folder and refused in an unknown one, bad keys are refused.
  */
 export const dataUpload: ObjectEventUseCase = {
   accepts: (kind) => kind.kind === 'csv' || kind.kind === 'other' || kind.kind === 'invalid',
@@ -20,6 +23,23 @@ export const dataUpload: ObjectEventUseCase = {
       case 'csv':
         return publishCsv(deps, object, kind.productId, ids);
       case 'other':
+        if (object.key === `${kind.productId}/${DESCRIPTOR_FILE_NAME}`) {
+          const text = await readTextWithin(
+            () => deps.objects.read(object.bucket, object.key, object.versionId),
+            {
+              path: object.key,
+              limit: deps.settings.maxContractBytes,
+              knownSize: object.size,
+            },
+          );
+          if (!text.ok)
+            return [rejection(ids, kind.productId, 'invalid-descriptor', objectRef(object), text.problems)];
+          return applyDescriptor(
+            deps,
+            { productId: kind.productId, text: text.text, ref: objectRef(object), path: object.key },
+            ids,
+          );
+        }
         if (await deps.registry.getProduct(kind.productId)) return [];
         return [
           rejection(ids, kind.productId, 'unknown-product', objectRef(object), [

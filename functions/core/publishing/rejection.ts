@@ -25,6 +25,7 @@ const SUMMARIES: Record<RejectionReason, string> = {
   'not-owner': "only members of the product's owner team may change it",
   'breaking-change': 'the schema change is breaking: it needs a new major contract version',
   'product-id-clash': 'another folder already registers this product id',
+  'invalid-descriptor': 'the data product descriptor (dataproduct.yaml) is invalid',
 };
 
 export const rejection = (

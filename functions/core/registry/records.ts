@@ -4,6 +4,9 @@ import { DataContractSchema } from '../contracts/data-contract';
 
 export { StorageLocationSchema };
 
+/** An ODPS input port: an upstream product, named by its contract id (or by product id as the port name). */
+export const InputPortSchema = z.object({ name: z.string(), version: z.string(), contractId: z.string() });
+
 export const ProductRecordSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -17,6 +20,8 @@ export const ProductRecordSchema = z.object({
   contractObject: FileRefSchema,
   /** Registered from a `data_catalog.csv` row: no contract, a schema inferred from the CSV header. */
   uncontracted: z.optional(z.boolean()),
+  /** From the folder's `dataproduct.yaml` (ODPS), when it has one. */
+  inputPorts: z.optional(z.array(InputPortSchema)),
   createdAt: z.string(),
   updatedAt: z.string(),
   /** Optimistic-concurrency counter: every write is conditional on the revision it read. */
@@ -45,6 +50,7 @@ export const VersionRecordSchema = z.object({
 });
 
 export type StorageLocation = z.infer<typeof StorageLocationSchema>;
+export type InputPort = z.infer<typeof InputPortSchema>;
 export type ProductRecord = z.infer<typeof ProductRecordSchema>;
 export type VersionRecord = z.infer<typeof VersionRecordSchema>;
 export type Verdict = z.infer<typeof VerdictSchema>;
