@@ -80,6 +80,29 @@ describe('Catalog plane, locally (no DataHub configured: the embedded catalog)',
     expect(await contractVersion()).toBe('1.1.0');
   });
 
+  it('draws lineage from an ODPS dataproduct.yaml input port', async () => {
+    await t.upload(
+      'order-stats/datacontract.yaml',
+      example('datacontract.yaml')
+        .toString()
+        .replace('id: 8a0b6a8e-6f4e-4d6b-9a57-2f1d1f5d2c11', 'id: order-stats-contract')
+        .replace('dataProduct: orders', 'dataProduct: order-stats'),
+    );
+    await t.upload(
+      'order-stats/dataproduct.yaml',
+      'apiVersion: v1.0.0\nkind: DataProduct\ninputPorts:\n  - name: orders\n    version: 1.0.0\n    contractId: 8a0b6a8e-6f4e-4d6b-9a57-2f1d1f5d2c11\n',
+    );
+    // The descriptor changes no event-worthy state; the next product change carries the lineage.
+    await t.upload('order-stats/2026/stats.csv', example('orders-2026-11-21.csv'));
+    const json = (await (await fetch(`${t.platform.endpoints.http}/catalog.json`)).json()) as {
+      entities: { urn: string; aspects: { upstreamLineage?: { upstreams: { dataset: string }[] } } }[];
+    };
+    const stats = json.entities.find((e) => e.urn.includes('order-stats'));
+    expect(stats?.aspects.upstreamLineage?.upstreams.map((u) => u.dataset)).toEqual([
+      expect.stringContaining('data-mesh-local/orders'),
+    ]);
+  });
+
   it('reports the catalog in mesh status', async () => {
     const { out } = await cli('status', '--json');
     expect(JSON.parse(out).catalogStatus).toMatchObject({ kind: 'embedded', ok: true });
