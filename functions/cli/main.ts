@@ -5,6 +5,7 @@ import { catalogCommand } from './commands/catalog';
 import { eventsPutCommand, eventsReplayCommand, eventsTailCommand } from './commands/events';
 import { productCreateCommand } from './commands/product-create';
 import { productShowCommand, productsCommand } from './commands/products';
+import { queryCommand } from './commands/query';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
 import {
@@ -33,6 +34,8 @@ const HELP = `mesh — the data mesh platform's command line (talks to the local
   mesh events tail [--json] [--lines N] [--no-follow]
                                   recent events on the bus, then new ones as they arrive
   mesh events replay [--json]     re-deliver dead-lettered events to the rules that gave up on them
+  mesh query "<sql>" [--json]     SQL over every registered product (each a table named after it, and
+                                  <product>_v<major>), with DuckDB on the current files
   mesh catalog [--json]           what the catalog holds (the embedded one; DATAHUB_GMS_URL → DataHub)
   mesh subscribe <product | domain:<name>> --webhook URL | --slack URL | --teams URL | --email ADDRESS
                  | --sqs ARN | --eventbridge ARN [--events a,b] [--consumer who] [--json]
@@ -82,6 +85,8 @@ export const main = async (argv: string[], output: Output = consoleOutput): Prom
         return await deliveriesCommand(output, values.failed ?? false, json);
       case 'catalog':
         return await catalogCommand(output, json);
+      case 'query':
+        return await queryCommand(output, sub, json);
       case 'validate':
         return await validateCommand(output, sub, json, values.base);
       case 'events':
