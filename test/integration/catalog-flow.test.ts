@@ -1,17 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../functions/cli/main';
 import type { MetadataChangeProposal } from '../../functions/core/catalog/proposal';
+import { cli } from '../support/cli';
 import { gmsHandler, type Received, startHttp, TOKEN } from '../support/gms-emulator';
 import { startTestPlatform, type TestPlatform } from '../support/local-platform';
 
 const example = (file: string) => readFileSync(new URL(`../../examples/orders/${file}`, import.meta.url));
-
-const cli = async (...argv: string[]) => {
-  const out: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => out.push(t) });
-  return { code, out: out.join('\n') };
-};
 
 describe('Catalog plane, locally (no DataHub configured: the embedded catalog)', () => {
   let t: TestPlatform;

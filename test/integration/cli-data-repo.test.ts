@@ -4,18 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../functions/cli/main';
+import { cli } from '../support/cli';
 import { cloneRepo } from '../support/git';
 import { startTestPlatform, type TestPlatform } from '../support/local-platform';
 
 const run = promisify(execFile);
-
-const cli = async (...argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
 
 const METADATA = {
   id: 'customers',

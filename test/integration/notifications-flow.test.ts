@@ -5,20 +5,13 @@ import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBridgeEnvelope } from '../../events/event-contract';
-import { main } from '../../functions/cli/main';
+import { cli } from '../support/cli';
 import { cloneRepo } from '../support/git';
 import { type Received, startHttp } from '../support/http';
 import { startTestPlatform, type TestPlatform } from '../support/local-platform';
 
 const example = (file: string) =>
   readFileSync(new URL(`../../examples/orders/${file}`, import.meta.url), 'utf8');
-
-const cli = async (...argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
 
 interface Receiver {
   url: string;

@@ -3,18 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../functions/cli/main';
+import { cli } from '../support/cli';
 import { cloneRepo } from '../support/git';
 import { startTestPlatform, type TestPlatform } from '../support/local-platform';
 
 const file = (path: string) => readFileSync(new URL(`../../examples/${path}`, import.meta.url), 'utf8');
-
-const cli = async (...argv: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
 
 describe('mesh query: SQL over every registered product (DuckDB on the local platform)', () => {
   let t: TestPlatform;
