@@ -157,7 +157,6 @@ describe('webhook channel', () => {
     const target = await receiver(() => {
       /* never answers */
     });
-    const started = Date.now();
     const error = await failure(
       new WebhookChannel({ mode: 'local', timeoutMs: 150 }).send(
         { kind: 'webhook', url: `${target.url}/slow` },
@@ -167,7 +166,6 @@ describe('webhook channel', () => {
     );
     expect(error.kind).toBe('retryable');
     expect(error.message).toBe(`POST ${target.url}/slow timed out after 150 ms`);
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it.each([

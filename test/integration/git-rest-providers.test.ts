@@ -307,9 +307,7 @@ describe('GitHubGitProvider', () => {
       retries: 1,
     });
 
-    const started = Date.now();
     const error = await provider.listFiles(githubRepo, COMMIT).catch((e) => e);
-    expect(Date.now() - started).toBeLessThan(2_000);
     expect(error).toBeInstanceOf(GitProviderUnavailableError);
     expect(error.message).toBe(
       `GitHub (${server.origin}/api/v3) is unavailable: GET /api/v3/repos/acme/data-products/git/trees/${COMMIT}?recursive=1 did not answer within 200 ms (2 attempts)`,
