@@ -18,14 +18,6 @@ const HttpApiRequestSchema = z.object({
   }),
 });
 
-/** The events a subscription gets when it names none. */
-export const DEFAULT_EVENTS = [
-  'version-published',
-  'schema-changed',
-  'validation-failed',
-  'deprecated',
-] as const;
-
 export const SubscribeRequestSchema = z.object({
   consumer: z.string().check(z.minLength(1)),
   product: z.optional(z.string()),
@@ -87,7 +79,7 @@ export const makeHandler = (deps: () => NotificationDeps) =>
         const outcome = await createSubscription(d, {
           consumer: body.data.consumer,
           target: product !== undefined ? { productId: product } : { domain: domain ?? '' },
-          events: body.data.events ?? [...DEFAULT_EVENTS],
+          ...(body.data.events ? { events: body.data.events } : {}),
           channel: body.data.channel,
           source: query.get('source') === 'cli' ? 'cli' : 'api',
           createdBy: caller,

@@ -121,13 +121,8 @@ const handle = async (options: HttpServerOptions, req: IncomingMessage, res: Ser
 
 /** Hands the request to the same handler a Lambda function URL invokes, in its payload format 2.0. */
 const forwardWebhook = async (options: HttpServerOptions, req: IncomingMessage, res: ServerResponse) => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > WEBHOOK_MAX_BYTES) return sendJson(res, 413, { message: 'webhook body larger than 5 MB' });
-    chunks.push(chunk as Buffer);
-  }
+  const body = await readBytes(req, WEBHOOK_MAX_BYTES);
+  if (body === undefined) return sendJson(res, 413, { message: 'webhook body larger than 5 MB' });
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
@@ -136,7 +131,7 @@ const forwardWebhook = async (options: HttpServerOptions, req: IncomingMessage, 
     version: '2.0',
     rawPath: '/webhooks/git',
     headers,
-    body: Buffer.concat(chunks).toString('base64'),
+    body: body.toString('base64'),
     isBase64Encoded: true,
     requestContext: { http: { method: req.method ?? 'GET', path: '/webhooks/git' } },
   };
@@ -180,16 +175,20 @@ const forwardApi = async (
   res.end(response.body);
 };
 
-const readBody = async (req: IncomingMessage): Promise<string | undefined> => {
+/** The request body, or undefined once it passes `limit` bytes (the rest is not read). */
+const readBytes = async (req: IncomingMessage, limit: number): Promise<Buffer | undefined> => {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
+    if (size > limit) return undefined;
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 };
+
+const readBody = async (req: IncomingMessage): Promise<string | undefined> =>
+  (await readBytes(req, MAX_BODY_BYTES))?.toString('utf8');
 
 const sendJson = (res: ServerResponse, status: number, body: unknown, contentType = 'application/json') => {
   res.writeHead(status, { 'content-type': contentType });

@@ -309,6 +309,23 @@ describe('Notifications, locally (subscriptions, fan-out queue, ledger, channels
       await repo.push();
       await t.platform.bus.whenIdle();
       expect(await gitops()).toHaveLength(1);
+
+      // A file with a problem (two channels in one entry) changes nothing: no typo deletes a subscription.
+      await repo.write(
+        'analytics/subscriptions.yaml',
+        `consumer: team:bi\nsubscriptions:\n  - product: orders\n    email: bi@example.com\n    webhook: ${webhook.url}/bi\n`,
+      );
+      await repo.commit('bi breaks its file');
+      await repo.push();
+      await t.platform.bus.whenIdle();
+      expect(await gitops()).toHaveLength(1);
+
+      // Removing the file removes the consumer's GitOps subscriptions.
+      await repo.remove('analytics/subscriptions.yaml');
+      await repo.commit('bi leaves');
+      await repo.push();
+      await t.platform.bus.whenIdle();
+      expect(await gitops()).toEqual([]);
     } finally {
       await rm(work, { recursive: true, force: true });
     }

@@ -1,4 +1,4 @@
-import type { Channel, Notification } from '../../core/notifications/subscription';
+import { type Channel, isSlackWebhookUrl, type Notification } from '../../core/notifications/subscription';
 import { type ChannelSender, type DeliveryContext, DeliveryError } from '../../ports/channel-sender';
 import { notificationFacts, safeLink } from './notification-facts';
 import { maskPath, postJson } from './outbound-http';
@@ -6,8 +6,6 @@ import type { HttpChannelOptions } from './webhook-channel';
 
 /** The Block Kit limits the builder keeps to (longer texts are cut with an ellipsis). */
 const LIMITS = { header: 150, section: 3000, field: 2000, context: 2000, text: 3000, buttonUrl: 3000 };
-
-const SLACK_HOSTS = new Set(['hooks.slack.com', 'hooks.slack-gov.com']);
 
 const cut = (value: string, max: number): string =>
   value.length > max ? `${value.slice(0, max - 1)}…` : value;
@@ -77,22 +75,6 @@ export const slackMessage = (notification: Notification): SlackMessage => {
   return { text: escapeMrkdwn(text), blocks };
 };
 
-/** Whether a URL is a Slack incoming webhook: `https://hooks.slack.com/services/…` (or slack-gov.com). */
-export const isSlackWebhookUrl = (url: string): boolean => {
-  try {
-    const parsed = new URL(url);
-    return (
-      parsed.protocol === 'https:' &&
-      SLACK_HOSTS.has(parsed.hostname) &&
-      parsed.port === '' &&
-      parsed.pathname.startsWith('/services/') &&
-      parsed.pathname.length > '/services/'.length
-    );
-  } catch {
-    return false;
-  }
-};
-
 /**
  * Slack incoming webhooks. On AWS the URL must be a Slack incoming webhook; locally any URL is accepted (local
  * receivers). The URL's last path segments are its secret: messages show `https://hooks.slack.com/services/T…/…`.
@@ -126,3 +108,5 @@ const safeSlackLabel = (url: string): string => {
     return 'the URL';
   }
 };
+
+export { isSlackWebhookUrl };

@@ -2,7 +2,7 @@ import type { CatalogSink } from '../../ports/catalog';
 import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
 import type { Registry } from '../../ports/registry';
-import type { ProductRecord } from '../registry/records';
+import { upstreamProductIds } from '../registry/upstream';
 import { productProposals, versionProposals } from './map-product';
 
 export interface CatalogSyncDeps {
@@ -40,7 +40,10 @@ export const syncCatalog = async (
   if (!product) return { status: 'skipped', reason: `product ${input.productId} is not registered` };
   const locations = await deps.registry.listLocations(product.id);
   const upstream = await Promise.all(
-    (await upstreamIds(deps.registry, product)).map(async (productId) => ({
+    (product.inputPorts?.length
+      ? upstreamProductIds(product, await deps.registry.listProducts())
+      : product.contract.upstreamProducts
+    ).map(async (productId) => ({
       productId,
       locations: await deps.registry.listLocations(productId),
     })),
@@ -61,20 +64,4 @@ export const syncCatalog = async (
     proposals: proposals.length,
   });
   return { status: 'sent', proposals: proposals.length };
-};
-
-/** The products this one is derived from: the contract's `upstreamProducts` and its ODPS input ports. */
-const upstreamIds = async (registry: Registry, product: ProductRecord): Promise<string[]> => {
-  const ids = new Set(product.contract.upstreamProducts);
-  const ports = product.inputPorts ?? [];
-  if (ports.length > 0) {
-    const products = await registry.listProducts();
-    for (const port of ports) {
-      const upstream =
-        products.find((p) => p.contract.contractId === port.contractId)?.id ??
-        products.find((p) => p.id === port.name)?.id;
-      if (upstream && upstream !== product.id) ids.add(upstream);
-    }
-  }
-  return [...ids];
 };

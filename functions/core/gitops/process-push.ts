@@ -3,6 +3,8 @@ import type { OutgoingEvent } from '../../ports/event-publisher';
 import { PRODUCT_ID_PATTERN } from '../contracts/data-contract';
 import { readCsvRecords } from '../csv/read-csv-records';
 import { EventInProgressError } from '../errors';
+import { withoutSubscriptions } from '../notifications/gitops-subscriptions';
+import { readTextWithin } from '../read-text';
 import { DATA_CATALOG_FILE, parseDataCatalog } from './data-catalog';
 import type { GitOpsDeps } from './git-ops-deps';
 import { parseCodeowners } from './ownership';
@@ -82,25 +84,17 @@ const syncSubscriptionFiles = async (deps: GitOpsDeps, context: PushContext) => 
       text = read.text;
     } else {
       // Removed: the consumer named in the file as it was gets an empty list.
-      const before = await readFileBefore(deps, context, path);
-      const consumer = before ? /^consumer:\s*(.+)$/m.exec(before)?.[1]?.trim() : undefined;
-      if (!consumer) continue;
-      text = `consumer: ${consumer}\nsubscriptions: []\n`;
+      const before = await readTextWithin(() => deps.git.readFile(push.repository, push.before, path), {
+        path,
+        limit: MAX_SMALL_FILE,
+      }).catch(() => undefined);
+      const emptied = before?.ok ? withoutSubscriptions(before.text) : undefined;
+      if (!emptied) continue;
+      text = emptied;
     }
     const result = await sync({ path, text, actor: push.pusher.username });
     const log = result.problems.length > 0 ? deps.logger.warn : deps.logger.info;
     log.call(deps.logger, 'subscriptions file applied', { path, ...result });
-  }
-};
-
-const readFileBefore = async (deps: GitOpsDeps, context: PushContext, path: string) => {
-  try {
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of await deps.git.readFile(context.push.repository, context.push.before, path))
-      chunks.push(chunk);
-    return Buffer.concat(chunks).toString('utf8');
-  } catch {
-    return undefined;
   }
 };
 

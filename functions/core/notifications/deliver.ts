@@ -73,7 +73,7 @@ export const deliver = async (
           notificationId: notification.id,
           notificationType: notification.type,
           channel: stored.channel.kind,
-          attempts: 'attempts' in claim ? claim.attempts : attempt,
+          attempts: claim.attempts,
           error: failure.message,
           paused,
         }),

@@ -19,11 +19,10 @@ export const fanOut = async (
   deps: Pick<NotificationDeps, 'subscriptions' | 'registry' | 'queue' | 'logger'>,
   event: FanOutInput,
 ): Promise<{ deliveries: number }> => {
-  const planned = await planFanOut({ subscriptions: deps.subscriptions, registry: deps.registry }, event);
-  const messages: DeliveryMessage[] = planned.map(({ subscription, notification }) => ({
-    subscription,
-    notification,
-  }));
+  const messages: DeliveryMessage[] = await planFanOut(
+    { subscriptions: deps.subscriptions, registry: deps.registry },
+    event,
+  );
   await deps.queue.enqueue(messages);
   deps.logger.info('notifications planned', {
     event: event.detailType,

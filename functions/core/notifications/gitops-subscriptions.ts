@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import * as z from '../../shared/zod';
 import { ProductIdSchema } from '../contracts/data-contract';
 import type { Problem } from '../problem';
@@ -27,8 +27,6 @@ export const SubscriptionsFileSchema = z.object({
   subscriptions: z.array(EntrySchema),
 });
 
-const DEFAULT_EVENTS = ['version-published', 'schema-changed', 'validation-failed', 'deprecated'] as const;
-
 const channelOf = (entry: z.infer<typeof EntrySchema>): Channel | string => {
   const kinds = (['webhook', 'slack', 'teams', 'email', 'sqs', 'eventbridge'] as const).filter(
     (k) => entry[k],
@@ -40,6 +38,23 @@ const channelOf = (entry: z.infer<typeof EntrySchema>): Channel | string => {
   if (kind === 'sqs') return { kind, queueArn: value };
   if (kind === 'eventbridge') return { kind, busArn: value };
   return { kind, url: value };
+};
+
+/**
+ * A removed `subscriptions.yaml`, as the file it amounts to: the same consumer with no subscriptions (undefined
+ * when the removed file named no consumer, so there is nothing to remove).
+ */
+export const withoutSubscriptions = (previousText: string): string | undefined => {
+  let document: unknown;
+  try {
+    document = parseYaml(previousText);
+  } catch {
+    return undefined;
+  }
+  const consumer = z.object({ consumer: z.string().check(z.minLength(1)) }).safeParse(document);
+  return consumer.success
+    ? stringifyYaml({ consumer: consumer.data.consumer, subscriptions: [] })
+    : undefined;
 };
 
 export interface SubscriptionsSyncResult {
@@ -97,7 +112,7 @@ export const syncGitopsSubscriptions = async (
     const outcome = await createSubscription(deps, {
       consumer: parsed.data.consumer,
       target: entry.product !== undefined ? { productId: entry.product } : { domain: entry.domain ?? '' },
-      events: entry.events ?? [...DEFAULT_EVENTS],
+      ...(entry.events ? { events: entry.events } : {}),
       channel,
       source: 'gitops',
       createdBy: file.actor,

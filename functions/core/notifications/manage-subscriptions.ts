@@ -3,13 +3,21 @@ import { outgoing } from '../../ports/event-publisher';
 import { deterministicId } from '../ids';
 import type { Problem } from '../problem';
 import type { NotificationDeps } from './notification-deps';
-import type { Channel, NotificationType, Subscription, SubscriptionTarget } from './subscription';
+import {
+  type Channel,
+  DEFAULT_NOTIFICATION_TYPES,
+  isSlackWebhookUrl,
+  type NotificationType,
+  type Subscription,
+  type SubscriptionTarget,
+} from './subscription';
 import { subscriptionId } from './subscription-id';
 
 export interface SubscriptionRequest {
   consumer: string;
   target: SubscriptionTarget;
-  events: NotificationType[];
+  /** @default DEFAULT_NOTIFICATION_TYPES */
+  events?: NotificationType[];
   channel: Channel;
   source: Subscription['source'];
   createdBy?: string;
@@ -20,15 +28,13 @@ export type SubscriptionOutcome =
   | { status: 'exists'; subscription: Subscription }
   | { status: 'invalid'; problems: Problem[] };
 
-const SLACK_HOSTS = ['hooks.slack.com', 'hooks.slack-gov.com'];
-
 /** Checks a channel can work at all before storing it (delivery re-checks every request: SSRF, TLS, …). */
 const channelProblems = (channel: Channel, mode: 'aws' | 'local'): Problem[] => {
   if (channel.kind === 'webhook' || channel.kind === 'slack' || channel.kind === 'teams') {
     const url = new URL(channel.url);
     if (mode === 'aws' && url.protocol !== 'https:')
       return [{ path: 'channel.url', message: `${channel.kind} targets must use https://` }];
-    if (channel.kind === 'slack' && mode === 'aws' && !SLACK_HOSTS.includes(url.hostname)) {
+    if (channel.kind === 'slack' && mode === 'aws' && !isSlackWebhookUrl(channel.url)) {
       return [
         {
           path: 'channel.url',
@@ -70,7 +76,7 @@ export const createSubscription = async (
     id: subscriptionId(request.consumer, request.target, request.channel),
     consumer: request.consumer,
     target: request.target,
-    events: [...new Set(request.events)],
+    events: [...new Set(request.events ?? DEFAULT_NOTIFICATION_TYPES)],
     channel: request.channel,
     source: request.source,
     status: 'active',

@@ -4,12 +4,14 @@ import type { SubscriptionStore } from '../../ports/subscription-store';
 import type * as z from '../../shared/zod';
 import type { SupportChannelSchema } from '../contracts/data-contract';
 import type { ProductRecord } from '../registry/records';
+import { upstreamProductIds } from '../registry/upstream';
 import { DEFAULT_MAX_DEPTH, downstreamOf, propagatesDownstream } from './downstream-impact';
 import { matchingType, type ProductRef } from './match-subscriptions';
 import { buildNotification, notificationsFor } from './notification-for-event';
 import {
   type Channel,
   ChannelSchema,
+  isSlackWebhookUrl,
   type Notification,
   type NotificationType,
   type Subscription,
@@ -52,7 +54,6 @@ export const PRODUCER_TYPES: readonly NotificationType[] = [
 /** The id prefix of producer channels: synthetic subscriptions, made from the contract, never stored. */
 export const PRODUCER_SUBSCRIPTION_PREFIX = 'producer:';
 
-const SLACK_HOSTS = new Set(['hooks.slack.com', 'hooks.slack-gov.com']);
 /** Teams incoming webhooks (classic connectors); Power Automate workflow URLs count only with `tool: teams`. */
 const TEAMS_HOST_SUFFIXES = ['.webhook.office.com'];
 const TEAMS_WORKFLOW_HOST_SUFFIXES = ['.logic.azure.com', '.api.powerplatform.com'];
@@ -81,7 +82,7 @@ const chatChannel = (tool: string | undefined, rawUrl: string | undefined): Chan
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
   const host = url.hostname.toLowerCase();
   let kind: 'slack' | 'teams' | undefined;
-  if (SLACK_HOSTS.has(host)) kind = 'slack';
+  if (isSlackWebhookUrl(url.href)) kind = 'slack';
   else if (TEAMS_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix))) kind = 'teams';
   else if (tool === 'teams' && TEAMS_WORKFLOW_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix)))
     kind = 'teams';
@@ -165,20 +166,10 @@ const productRef = (event: FanOutEvent, product: ProductRecord | undefined): Pro
  * name).
  */
 const dependentsIndex = (products: ProductRecord[]): Map<string, string[]> => {
-  const byContractId = new Map(products.map((p) => [p.contract.contractId, p.id]));
-  const ids = new Set(products.map((p) => p.id));
   const index = new Map<string, string[]>();
   for (const product of products) {
-    const upstreams = new Set(product.contract.upstreamProducts);
-    for (const port of product.inputPorts ?? []) {
-      const upstream = byContractId.get(port.contractId) ?? (ids.has(port.name) ? port.name : undefined);
-      if (upstream) upstreams.add(upstream);
-    }
-    for (const upstream of upstreams) {
-      if (upstream === product.id) continue;
-      const list = index.get(upstream) ?? [];
-      list.push(product.id);
-      index.set(upstream, list);
+    for (const upstream of upstreamProductIds(product, products)) {
+      index.set(upstream, [...(index.get(upstream) ?? []), product.id]);
     }
   }
   return index;

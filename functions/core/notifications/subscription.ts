@@ -35,6 +35,14 @@ export const NotificationTypeSchema = z.enum([
   'subscriber-added',
 ]);
 
+/** The events a subscription gets when it names none. */
+export const DEFAULT_NOTIFICATION_TYPES = [
+  'version-published',
+  'schema-changed',
+  'validation-failed',
+  'deprecated',
+] as const satisfies readonly z.infer<typeof NotificationTypeSchema>[];
+
 /** One product, or every product of a domain. */
 export const SubscriptionTargetSchema = z.union([
   z.object({ productId: ProductIdSchema }),
@@ -83,3 +91,21 @@ export type NotificationType = z.infer<typeof NotificationTypeSchema>;
 export type SubscriptionTarget = z.infer<typeof SubscriptionTargetSchema>;
 export type Subscription = z.infer<typeof SubscriptionSchema>;
 export type Notification = z.infer<typeof NotificationSchema>;
+
+const SLACK_HOSTS = new Set(['hooks.slack.com', 'hooks.slack-gov.com']);
+
+/** Whether a URL is a Slack incoming webhook: `https://hooks.slack.com/services/…` (or slack-gov.com). */
+export const isSlackWebhookUrl = (url: string): boolean => {
+  try {
+    const parsed = new URL(url);
+    return (
+      parsed.protocol === 'https:' &&
+      SLACK_HOSTS.has(parsed.hostname) &&
+      parsed.port === '' &&
+      parsed.pathname.startsWith('/services/') &&
+      parsed.pathname.length > '/services/'.length
+    );
+  } catch {
+    return false;
+  }
+};

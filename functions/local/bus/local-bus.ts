@@ -131,11 +131,9 @@ export class LocalBus extends EventEmitter {
           failedAgain++;
           continue;
         }
-        this.inFlight++;
-        await this.deliver(rule, letter.event).finally(() => {
-          this.inFlight--;
-          if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
-        });
+        const delivery = this.deliver(rule, letter.event);
+        this.track(delivery);
+        await delivery;
       }
       await this.whenIdle();
     } finally {
@@ -145,8 +143,8 @@ export class LocalBus extends EventEmitter {
   }
 
   /**
-   * Counts work that events started elsewhere (the local delivery queue) as in flight, so that `whenIdle`
-   * also waits for it, as it would for a rule target.
+   * Counts work as in flight until it settles: rule deliveries, and work that events started elsewhere (the
+   * local delivery queue), so that `whenIdle` waits for both.
    */
   track(work: Promise<unknown>): void {
     this.inFlight++;
@@ -167,11 +165,7 @@ export class LocalBus extends EventEmitter {
     this.emit('event', envelope);
     for (const rule of this.rules) {
       if (!rule.pattern.matches(envelope)) continue;
-      this.inFlight++;
-      void this.deliver(rule, envelope).finally(() => {
-        this.inFlight--;
-        if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
-      });
+      this.track(this.deliver(rule, envelope));
     }
   }
 
