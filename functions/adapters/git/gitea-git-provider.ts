@@ -62,13 +62,10 @@ export class GiteaGitProvider implements GitProvider {
         `${this.hostName} has no public default host: baseUrl (https://host/api/v1) is required`,
       );
     this.http = new HttpClient({
+      ...options,
       hostName: this.hostName,
       baseUrl: options.baseUrl,
-      token: options.token,
       authHeaders: { Authorization: `token ${options.token}` },
-      timeoutMs: options.timeoutMs,
-      retries: options.retries,
-      fetch: options.fetch,
     });
   }
 

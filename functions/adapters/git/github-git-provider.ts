@@ -50,15 +50,12 @@ export class GitHubGitProvider implements GitProvider {
 
   constructor(options: GitRestProviderOptions) {
     this.http = new HttpClient({
+      ...options,
       hostName: 'GitHub',
       baseUrl: options.baseUrl ?? GITHUB_API_URL,
-      token: options.token,
       authHeaders: { Authorization: `Bearer ${options.token}` },
       headers: { 'X-GitHub-Api-Version': '2022-11-28' },
       jsonAccept: 'application/vnd.github+json',
-      timeoutMs: options.timeoutMs,
-      retries: options.retries,
-      fetch: options.fetch,
     });
   }
 

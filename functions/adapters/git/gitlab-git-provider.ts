@@ -58,13 +58,10 @@ export class GitLabGitProvider implements GitProvider {
 
   constructor(options: GitRestProviderOptions) {
     this.http = new HttpClient({
+      ...options,
       hostName: 'GitLab',
       baseUrl: options.baseUrl ?? GITLAB_API_URL,
-      token: options.token,
       authHeaders: { 'PRIVATE-TOKEN': options.token },
-      timeoutMs: options.timeoutMs,
-      retries: options.retries,
-      fetch: options.fetch,
     });
   }
 
