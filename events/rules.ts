@@ -29,12 +29,8 @@ export interface RuleSpec {
     | 'data-uploaded'
     | 'git-push-received'
     | 'catalog-sync'
-    | 'notify-fan-out';
-}
-
-export interface RoutingConfig {
-  /** Buckets whose object events the platform processes (the default bucket first). */
-  readonly dataBuckets: readonly string[];
+    | 'notify-fan-out'
+    | 'query-sync';
 }
 
 /** The domain events that change what the catalog shows (rejections and failed files change nothing). */
@@ -45,6 +41,12 @@ export const CATALOG_EVENTS = [
   DataProductDeprecated,
   DataProductVersionPublished,
 ] as const;
+
+/**
+ * The events that change what a product's SQL tables show (Glue/Athena on AWS): a new file, a new contract
+ * (columns, a new major version), a deprecation.
+ */
+export const QUERY_EVENTS = [DataProductVersionPublished, DataProductUpdated, DataProductDeprecated] as const;
 
 /** The events subscribers and producers are told about (plus new subscriptions, for the owner team). */
 export const NOTIFICATION_EVENTS = [
@@ -60,11 +62,13 @@ export const NOTIFICATION_EVENTS = [
 export const CONTRACT_FILE_NAMES = ['datacontract.yaml', 'datacontract.yml', 'datacontract.json'] as const;
 
 /**
- * Every rule of the platform, built from the event contracts. Contracts and data go to two functions, each
+ * Every rule of the platform, built from the event contracts. The object rules match any bucket: only
+ * buckets that forward their events reach the platform bus (the default bucket, producer buckets), and the
+ * functions act on registered locations only. Contracts and data go to two functions, each
  * bundling only what it needs (the YAML/ODCS parser, or the CSV validator). EventBridge cannot AND two
  * conditions on one field, so the data rule also receives contract files; its use case ignores them.
  */
-export const platformRules = (config: RoutingConfig): RuleSpec[] => [
+export const platformRules = (): RuleSpec[] => [
   {
     id: 'contract-uploaded-to-registrar',
     description: 'Contracts written to data buckets go to the contract registrar',
@@ -73,7 +77,6 @@ export const platformRules = (config: RoutingConfig): RuleSpec[] => [
       source: [S3ObjectCreated.source],
       'detail-type': [S3ObjectCreated.detailType],
       detail: {
-        bucket: { name: [...config.dataBuckets] },
         object: { key: CONTRACT_FILE_NAMES.map((name) => ({ suffix: `/${name}` })) },
       },
     },
@@ -86,7 +89,6 @@ export const platformRules = (config: RoutingConfig): RuleSpec[] => [
       source: [S3ObjectCreated.source],
       'detail-type': [S3ObjectCreated.detailType],
       detail: {
-        bucket: { name: [...config.dataBuckets] },
         object: { key: [{ 'anything-but': { prefix: QUARANTINE_PREFIX } }] },
       },
     },
@@ -104,6 +106,15 @@ export const platformRules = (config: RoutingConfig): RuleSpec[] => [
     pattern: {
       source: [DataProductRegistered.source],
       'detail-type': CATALOG_EVENTS.map((event) => event.detailType),
+    },
+  },
+  {
+    id: 'product-events-to-query-plane',
+    description: 'New versions and contract changes go to the query-plane sync (Glue tables and views)',
+    handler: 'query-sync',
+    pattern: {
+      source: [DataProductRegistered.source],
+      'detail-type': QUERY_EVENTS.map((event) => event.detailType),
     },
   },
   {

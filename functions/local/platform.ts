@@ -37,8 +37,10 @@ interface Shared {
 
 const handlerFactories: Record<
   RuleSpec['handler'],
-  (env: NodeJS.ProcessEnv, shared: Shared) => Promise<Handler>
+  ((env: NodeJS.ProcessEnv, shared: Shared) => Promise<Handler>) | null
 > = {
+  // Locally `mesh query` runs DuckDB over the registry itself: there is no Glue catalog to keep in sync.
+  'query-sync': null,
   'notify-fan-out': async (_env, shared) => {
     const { makeHandler } = await import('../handlers/notify-fan-out');
     return makeHandler(shared.notifications);
@@ -219,8 +221,10 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
       track: (work) => bus.track(work),
     });
     const notificationDeps: NotificationDeps = buildNotificationDeps(env, { queue });
-    for (const rule of platformRules({ dataBuckets: [config.bucket] })) {
-      const handler = await handlerFactories[rule.handler](env, { notifications: () => notificationDeps });
+    for (const rule of platformRules()) {
+      const factory = handlerFactories[rule.handler];
+      if (!factory) continue;
+      const handler = await factory(env, { notifications: () => notificationDeps });
       bus.addRule(rule.id, rule.pattern, (event) => handler(event, localLambdaContext(rule.handler)));
     }
     onWebhook = await webhookHandler(env);

@@ -20,6 +20,12 @@ const nonEmpty = z.string().check(z.minLength(1));
 export const PublishingEnvSchema = z.object({
   TABLE_NAME: nonEmpty,
   EVENT_BUS_NAME: nonEmpty,
+  /**
+   * The platform's default bucket, whose top-level folders are product folders. Any other bucket is known only
+   * by the locations registered in it (a producer bucket, or a contract's `servers`).
+   * @default - the folder convention applies in every bucket (tests that run one bucket)
+   */
+  DATA_BUCKET_NAME: z.optional(nonEmpty),
   /** Local S3-compatible servers need path-style addressing. */
   S3_FORCE_PATH_STYLE: z.optional(z.enum(['true', 'false'])),
 });
@@ -102,4 +108,13 @@ export const NotificationEnvSchema = z.object({
   MAIL_OUTBOX_DIR: z.optional(nonEmpty),
   /** The SES identity notifications are sent from. */
   MAIL_FROM: z._default(nonEmpty, 'data-mesh@example.com'),
+});
+
+/** The query-plane sync (Glue tables and Athena views over the products' published files). */
+export const QueryPlaneEnvSchema = z.object({
+  TABLE_NAME: nonEmpty,
+  /** Where the per-table symlink manifests are written (`s3://<bucket>/manifests/…`). */
+  QUERY_BUCKET_NAME: nonEmpty,
+  /** Glue databases are named `<prefix>_<domain>`. */
+  GLUE_DATABASE_PREFIX: z._default(nonEmpty, 'data_mesh'),
 });

@@ -20,7 +20,7 @@ export const platformRuleFor = (
   fn: HouseFunction,
   deadLetterQueue: Queue,
 ): Rule => {
-  const spec = platformRules({ dataBuckets: [] }).find((rule) => rule.handler === handler);
+  const spec = platformRules().find((rule) => rule.handler === handler);
   if (!spec) throw new Error(`events/rules.ts has no rule for ${handler}`);
   fn.configureAsyncInvoke({
     retryAttempts: 2,

@@ -110,7 +110,7 @@ export class Publishing extends Construct {
       });
     }
     const rules: Record<string, Rule> = {};
-    for (const spec of platformRules({ dataBuckets: [dataBucket.bucketName] })) {
+    for (const spec of platformRules()) {
       const target = handlers[spec.handler];
       // Rules for other subsystems' functions (the data repo's) are theirs to deploy.
       if (!target) continue;

@@ -31,7 +31,7 @@ describe('Class: LocalBus', () => {
 
   it('routes by the platform rule patterns the CDK stack deploys', async () => {
     const received: Record<string, string[]> = {};
-    for (const rule of platformRules({ dataBuckets: ['data-mesh-prod-data'] })) {
+    for (const rule of platformRules()) {
       bus.addRule(rule.id, rule.pattern, async (e) => {
         received[rule.handler] = [
           ...(received[rule.handler] ?? []),
@@ -49,13 +49,14 @@ describe('Class: LocalBus', () => {
     bus.putEnvelope(withKey('orders/part-0.csv'));
     bus.putEnvelope(withKey('orders/datacontract.yaml'));
     bus.putEnvelope(withKey('_quarantine/orders/x.csv'));
-    bus.putEnvelope(withKey('orders/part-1.csv', 'someone-elses-bucket'));
+    bus.putEnvelope(withKey('sales/orders/part-1.csv', 'team-sales-bucket'));
     await bus.whenIdle();
 
     // Contracts reach the registrar; the data publisher sees every key outside quarantine and ignores contracts.
+    // Any forwarded bucket is routed (a producer bucket too): the functions act on registered locations only.
     expect(received).toEqual({
       'contract-uploaded': ['orders/datacontract.yaml'],
-      'data-uploaded': ['orders/part-0.csv', 'orders/datacontract.yaml'],
+      'data-uploaded': ['orders/part-0.csv', 'orders/datacontract.yaml', 'sales/orders/part-1.csv'],
     });
   });
 

@@ -24,7 +24,7 @@ export const busWithRule = (
     retryBaseDelayMs: 1,
     logger: silentLogger,
   });
-  const rule = platformRules({ dataBuckets: [] }).find((r) => r.handler === handlerName);
+  const rule = platformRules().find((r) => r.handler === handlerName);
   if (!rule) throw new Error(`no platform rule targets ${handlerName}`);
   bus.addRule(rule.id, rule.pattern, (event) => handler(event, localLambdaContext(handlerName)));
   return bus;
