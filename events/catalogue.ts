@@ -3,6 +3,7 @@ import {
   DataProductRegistered,
   DataProductRejected,
   DataProductSchemaChanged,
+  DataProductStorageChanged,
   DataProductUpdated,
   DataProductValidationFailed,
   DataProductVersionPublished,
@@ -23,6 +24,7 @@ export const domainEvents = [
   DataProductValidationFailed,
   DataProductSchemaChanged,
   DataProductDeprecated,
+  DataProductStorageChanged,
   SubscriptionCreated,
   NotificationFailed,
 ] as const;

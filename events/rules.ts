@@ -3,6 +3,7 @@ import {
   DataProductRegistered,
   DataProductRejected,
   DataProductSchemaChanged,
+  DataProductStorageChanged,
   DataProductUpdated,
   DataProductValidationFailed,
   DataProductVersionPublished,
@@ -40,6 +41,7 @@ export const CATALOG_EVENTS = [
   DataProductSchemaChanged,
   DataProductDeprecated,
   DataProductVersionPublished,
+  DataProductStorageChanged,
 ] as const;
 
 /**
@@ -55,6 +57,7 @@ export const NOTIFICATION_EVENTS = [
   DataProductValidationFailed,
   DataProductDeprecated,
   DataProductRejected,
+  DataProductStorageChanged,
   SubscriptionCreated,
 ] as const;
 

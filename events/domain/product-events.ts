@@ -49,6 +49,8 @@ export const RejectionReasonSchema = z.enum([
   'product-id-clash',
   /** The folder's `dataproduct.yaml` (ODPS) cannot be read. */
   'invalid-descriptor',
+  /** A storage location the contract declares (`servers`, type s3) that the platform cannot read. */
+  'location-unreadable',
 ]);
 
 export const DataProductRejected = defineEvent({
@@ -135,3 +137,22 @@ export type DataProductValidationFailedDetail = z.infer<typeof DataProductValida
 export type DataProductSchemaChangedDetail = z.infer<typeof DataProductSchemaChanged.detail>;
 export type DataProductDeprecatedDetail = z.infer<typeof DataProductDeprecated.detail>;
 export type RejectionReason = z.infer<typeof RejectionReasonSchema>;
+
+/**
+ * Where a product's files live changed: a producer bucket was registered or its stack deleted, or the contract
+ * declared (or dropped) an S3 location. Its history is kept; subscribers learn where to read from now.
+ */
+export const DataProductStorageChanged = defineEvent({
+  source: PLATFORM_SOURCE,
+  detailType: 'Data Product Storage Changed',
+  detail: z.object({
+    metadata: EventMetadataSchema,
+    reason: z.enum(['producer-bucket-registered', 'producer-bucket-deregistered', 'contract-servers']),
+    added: z.array(StorageLocationSchema),
+    removed: z.array(StorageLocationSchema),
+    /** Every location registered to the product after the change. */
+    locations: z.array(StorageLocationSchema),
+    /** True when a removed location still holds files: they are kept where they are, never deleted. */
+    filesRemain: z.optional(z.boolean()),
+  }),
+});

@@ -16,6 +16,9 @@ export const buildPublishingDeps = (env: NodeJS.ProcessEnv = process.env): Publi
     events: new EventBridgePublisher(clients.events, config.EVENT_BUS_NAME),
     clock: () => new Date(),
     logger,
-    settings: DEFAULT_PUBLISHING_SETTINGS,
+    settings: {
+      ...DEFAULT_PUBLISHING_SETTINGS,
+      ...(config.DATA_BUCKET_NAME ? { defaultBucket: config.DATA_BUCKET_NAME } : {}),
+    },
   };
 };

@@ -181,6 +181,7 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
     const env: NodeJS.ProcessEnv = {
       TABLE_NAME: config.tableName,
       EVENT_BUS_NAME: config.busName,
+      DATA_BUCKET_NAME: config.bucket,
       AWS_REGION: config.region,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,

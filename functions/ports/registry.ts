@@ -1,6 +1,11 @@
 import type { ProductRecord, StorageLocation, VersionRecord } from '../core/registry/records';
 
-export type ClaimOutcome = { status: 'claimed' } | { status: 'owned-by-other'; productId: string };
+export type ClaimOutcome =
+  | { status: 'claimed' }
+  | { status: 'owned-by-other'; productId: string }
+  /** Another product owns a prefix of this one, or one inside it, in the same bucket. */
+  | { status: 'overlaps'; productId: string; location: StorageLocation };
+export type ReleaseOutcome = 'released' | 'absent' | 'owned-by-other';
 export type EventClaim = 'claimed' | 'completed' | 'in-progress';
 
 /** The product registry: products, storage locations, versions and processed-event keys. */
@@ -12,8 +17,13 @@ export interface Registry {
    * Returns false when another writer got there first; the caller re-reads and decides again.
    */
   putProduct(product: ProductRecord, expectedRevision: number | undefined): Promise<boolean>;
-  /** Binds a location to a product unless another product owns it. Idempotent for the same product. */
+  /**
+   * Binds a location to a product unless another product owns it or a bucket prefix overlapping it (one bucket
+   * prefix, one product: files are never ambiguous). Idempotent for the same product.
+   */
   claimLocation(location: StorageLocation, productId: string): Promise<ClaimOutcome>;
+  /** Unbinds a location from its product (its versions stay). Only the owner can release it. */
+  releaseLocation(location: StorageLocation, productId: string): Promise<ReleaseOutcome>;
   /** The product owning the longest registered prefix of `key` in `bucket`. */
   findLocation(
     bucket: string,

@@ -90,6 +90,8 @@ export class Publishing extends Construct {
     });
     bind(this.contractFunction);
     bind(this.dataFunction);
+    for (const fn of [this.contractFunction, this.dataFunction])
+      fn.addEnvironment('DATA_BUCKET_NAME', dataBucket.bucketName);
     this.grantRead(this.contractFunction, dataBucket);
     this.grantRead(this.dataFunction, dataBucket);
     this.grantQuarantine(this.dataFunction, dataBucket);

@@ -68,6 +68,7 @@ describe('Stack: ProcessingStack', () => {
         LOG_LEVEL: 'INFO',
         TABLE_NAME: ref.tableName,
         EVENT_BUS_NAME: ref.busName,
+        DATA_BUCKET_NAME: ref.bucketName,
       });
     });
 
@@ -378,6 +379,7 @@ describe('Stack: ProcessingStack', () => {
             'Data Product Schema Changed',
             'Data Product Deprecated',
             'Data Product Version Published',
+            'Data Product Storage Changed',
           ],
         },
         Targets: [

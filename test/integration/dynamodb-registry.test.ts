@@ -67,13 +67,84 @@ describe('Class: DynamoDbRegistry (against dynalite)', () => {
 
     it('finds the product owning the longest prefix of a key', async () => {
       await registry.claimLocation({ kind: 's3', bucket: 'data', prefix: 'orders/' }, 'orders');
-      await registry.claimLocation({ kind: 's3', bucket: 'data', prefix: 'orders/eu/' }, 'orders-eu');
+      await registry.claimLocation({ kind: 's3', bucket: 'data', prefix: 'orders/eu/' }, 'orders');
+      await registry.claimLocation({ kind: 's3', bucket: 'team', prefix: 'sales/orders/' }, 'orders-eu');
 
-      expect((await registry.findLocation('data', 'orders/eu/2026/x.csv'))?.productId).toBe('orders-eu');
+      expect(await registry.findLocation('data', 'orders/eu/2026/x.csv')).toEqual({
+        productId: 'orders',
+        location: { kind: 's3', bucket: 'data', prefix: 'orders/eu/' },
+      });
       expect((await registry.findLocation('data', 'orders/x.csv'))?.productId).toBe('orders');
+      expect((await registry.findLocation('team', 'sales/orders/x.csv'))?.productId).toBe('orders-eu');
+      expect(await registry.findLocation('team', 'sales/x.csv')).toBeUndefined();
       expect(await registry.findLocation('other-bucket', 'orders/x.csv')).toBeUndefined();
       expect(await registry.findLocation('data', 'customers/x.csv')).toBeUndefined();
       expect(await registry.findLocation('data', 'no-folder.csv')).toBeUndefined();
+    });
+
+    it("refuses a prefix inside, or around, another product's prefix in the same bucket", async () => {
+      await registry.claimLocation({ kind: 's3', bucket: 'team', prefix: 'sales/orders/' }, 'orders');
+
+      expect(await registry.claimLocation({ kind: 's3', bucket: 'team', prefix: 'sales/' }, 'sales')).toEqual(
+        {
+          status: 'overlaps',
+          productId: 'orders',
+          location: { kind: 's3', bucket: 'team', prefix: 'sales/orders/' },
+        },
+      );
+      expect(
+        await registry.claimLocation({ kind: 's3', bucket: 'team', prefix: 'sales/orders/eu/' }, 'eu'),
+      ).toMatchObject({ status: 'overlaps', productId: 'orders' });
+      // A sibling prefix sharing the first characters is not an overlap; nor is the same prefix elsewhere.
+      expect(
+        await registry.claimLocation({ kind: 's3', bucket: 'team', prefix: 'sales/orders-eu/' }, 'eu'),
+      ).toEqual({ status: 'claimed' });
+      expect(
+        await registry.claimLocation({ kind: 's3', bucket: 'other', prefix: 'sales/' }, 'sales'),
+      ).toEqual({
+        status: 'claimed',
+      });
+      expect(await registry.listLocations('sales')).toEqual([
+        { kind: 's3', bucket: 'other', prefix: 'sales/' },
+      ]);
+    });
+
+    it('lets exactly one of two products racing for overlapping prefixes win', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          registry.claimLocation(
+            { kind: 's3', bucket: 'race', prefix: i % 2 === 0 ? 'a/' : 'a/b/' },
+            i % 2 === 0 ? 'outer' : 'inner',
+          ),
+        ),
+      );
+      const winners = new Set(
+        results.flatMap((r, i) => (r.status === 'claimed' ? [i % 2 === 0 ? 'outer' : 'inner'] : [])),
+      );
+      expect(winners.size).toBe(1);
+      const [winner] = winners;
+      const loser = winner === 'outer' ? 'inner' : 'outer';
+      expect(await registry.listLocations(loser ?? '')).toEqual([]);
+      expect(results.filter((r) => r.status === 'overlaps')).toHaveLength(3);
+    });
+
+    it('releases a location to its owner only, keeping it free for the next product', async () => {
+      const location = { kind: 's3' as const, bucket: 'team', prefix: 'finance/ledger/' };
+      await registry.claimLocation(location, 'ledger');
+
+      expect(await registry.releaseLocation(location, 'intruder')).toBe('owned-by-other');
+      expect(await registry.findLocation('team', 'finance/ledger/x.csv')).toMatchObject({
+        productId: 'ledger',
+      });
+      expect(await registry.releaseLocation(location, 'ledger')).toBe('released');
+      expect(await registry.releaseLocation(location, 'ledger')).toBe('absent');
+      expect(await registry.findLocation('team', 'finance/ledger/x.csv')).toBeUndefined();
+      expect(await registry.listLocations('ledger')).toEqual([]);
+      expect(
+        await registry.claimLocation({ kind: 's3', bucket: 'team', prefix: 'finance/' }, 'finance'),
+      ).toEqual({
+        status: 'claimed',
+      });
     });
   });
 

@@ -36,8 +36,8 @@ export const startTestPlatform = async (stateDir?: string, env: NodeJS.ProcessEn
     /** Domain events of one type, in the order they were put on the bus. */
     domainEvents: (detailType: string) => events.filter((e) => e['detail-type'] === detailType),
     /** Uploads with the real SDK, then waits until the bus has delivered everything that upload caused. */
-    upload: async (key: string, body: string | Uint8Array) => {
-      await s3.send(new PutObjectCommand({ Bucket: platform.endpoints.bucket, Key: key, Body: body }));
+    upload: async (key: string, body: string | Uint8Array, bucket = platform.endpoints.bucket) => {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
       await platform.bus.whenIdle();
     },
     stop: async (options: { keepState?: boolean } = {}) => {

@@ -9,6 +9,7 @@ export const CHANGE_LABELS: Record<NotificationType, string> = {
   deprecated: 'Deprecated',
   rejected: 'Rejected',
   'subscriber-added': 'New subscriber',
+  'storage-changed': 'Storage moved',
 };
 
 export const AUDIENCE_LABELS: Record<Notification['audience'], string> = {

@@ -8,6 +8,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { ConcurrentUpdateError } from '../../core/errors';
 import {
   locationUri,
   type ProductRecord,
@@ -17,7 +18,7 @@ import {
   type VersionRecord,
   VersionRecordSchema,
 } from '../../core/registry/records';
-import type { ClaimOutcome, EventClaim, Registry } from '../../ports/registry';
+import type { ClaimOutcome, EventClaim, Registry, ReleaseOutcome } from '../../ports/registry';
 import * as z from '../../shared/zod';
 
 /** Processed-event markers are kept long enough to outlive every retry and archive replay window. */
@@ -26,6 +27,10 @@ const EVENT_MARKER_TTL_SECONDS = 90 * 24 * 3600;
 const MAX_PREFIX_CANDIDATES = 100;
 
 const LocationItemSchema = z.object({ productId: z.string(), location: StorageLocationSchema });
+/** The prefixes claimed in one bucket (prefix → product), versioned so that two claims cannot interleave. */
+const BucketClaimsSchema = z.object({ claims: z.record(z.string(), z.string()), revision: z.number() });
+/** Claims of overlapping prefixes race on one bucket item; this many lost races in a row is an outage. */
+const MAX_CLAIM_ATTEMPTS = 8;
 const EventItemSchema = z.object({ status: z.enum(['started', 'completed']) });
 const ContractOutcomeSchema = z.object({ etag: z.string(), accepted: z.boolean() });
 
@@ -36,6 +41,7 @@ const ContractOutcomeSchema = z.object({ etag: z.string(), accepted: z.boolean()
  * |-----------------|-------------------------|-----------------------|
  * | product         | `PRODUCT#<id>`          | `#PRODUCT`            |
  * | location        | `LOCATION#<s3 uri>`     | `#LOCATION`           |
+ * | bucket's claims | `BUCKET#<bucket>`       | `#CLAIMS`             |
  * | product's loc.  | `PRODUCT#<id>`          | `LOCATION#<s3 uri>`   |
  * | version         | `PRODUCT#<id>`          | `VERSION#<time>#<id>` |
  * | object sequence | `OBJECT#<bucket>/<key>` | `#SEQUENCER`          |
@@ -112,8 +118,25 @@ export class DynamoDbRegistry implements Registry {
 
   async claimLocation(location: StorageLocation, productId: string): Promise<ClaimOutcome> {
     const uri = locationUri(location);
-    // The location item is the claim; the product-side copy is an index written after it. Both writes are
-    // idempotent, so an attempt that dies between them is completed by the retry (no transaction needed).
+    if (location.kind === 's3') {
+      // The bucket's claim list is the atomic step: a write conditional on its revision, so two products
+      // cannot claim overlapping prefixes at the same time. Re-claiming is idempotent, which lets a retry
+      // finish an attempt that died before writing the location item below.
+      const claimed = await this.updateBucketClaims(location.bucket, (claims) => {
+        for (const [prefix, owner] of Object.entries(claims)) {
+          if (owner === productId) continue;
+          if (prefix === location.prefix) return { refused: { status: 'owned-by-other', productId: owner } };
+          if (prefix.startsWith(location.prefix) || location.prefix.startsWith(prefix)) {
+            return { refused: { status: 'overlaps', productId: owner, location: { ...location, prefix } } };
+          }
+        }
+        return {
+          claims:
+            claims[location.prefix] === productId ? claims : { ...claims, [location.prefix]: productId },
+        };
+      });
+      if (claimed.status !== 'claimed') return claimed;
+    }
     try {
       await this.client.send(
         new PutCommand({
@@ -125,10 +148,15 @@ export class DynamoDbRegistry implements Registry {
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // Only a location registered before bucket claim lists existed can disagree with the list.
       const owner = await this.locationOwner(uri);
-      if (owner && owner !== productId) return { status: 'owned-by-other', productId: owner };
+      if (owner && owner !== productId) {
+        if (location.kind === 's3') await this.dropBucketClaim(location.bucket, location.prefix, productId);
+        return { status: 'owned-by-other', productId: owner };
+      }
       throw error;
     }
+    // The product-side copy is an index written after the claim, idempotently.
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
@@ -136,6 +164,77 @@ export class DynamoDbRegistry implements Registry {
       }),
     );
     return { status: 'claimed' };
+  }
+
+  async releaseLocation(location: StorageLocation, productId: string): Promise<ReleaseOutcome> {
+    const uri = locationUri(location);
+    const owner = await this.locationOwner(uri);
+    if (owner !== undefined && owner !== productId) return 'owned-by-other';
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: `LOCATION#${uri}`, sk: '#LOCATION' },
+          ConditionExpression: 'attribute_not_exists(pk) OR productId = :p',
+          ExpressionAttributeValues: { ':p': productId },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'owned-by-other';
+      throw error;
+    }
+    if (location.kind === 's3') await this.dropBucketClaim(location.bucket, location.prefix, productId);
+    await this.client.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: `PRODUCT#${productId}`, sk: `LOCATION#${uri}` },
+      }),
+    );
+    return owner === undefined ? 'absent' : 'released';
+  }
+
+  private dropBucketClaim(bucket: string, prefix: string, productId: string) {
+    return this.updateBucketClaims(bucket, (claims) => {
+      if (claims[prefix] !== productId) return { claims };
+      const { [prefix]: _dropped, ...rest } = claims;
+      return { claims: rest };
+    });
+  }
+
+  /**
+   * Read-decide-write on a bucket's claim list with optimistic concurrency: `decide` sees the current claims
+   * and refuses or returns the new claims (the same object when nothing changes: no write).
+   */
+  private async updateBucketClaims(
+    bucket: string,
+    decide: (
+      claims: Record<string, string>,
+    ) => { refused: Exclude<ClaimOutcome, { status: 'claimed' }> } | { claims: Record<string, string> },
+  ): Promise<ClaimOutcome> {
+    const key = { pk: `BUCKET#${bucket}`, sk: '#CLAIMS' };
+    for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      );
+      const current = Item ? BucketClaimsSchema.parse(Item) : { claims: {}, revision: 0 };
+      const decision = decide(current.claims);
+      if ('refused' in decision) return decision.refused;
+      if (decision.claims === current.claims) return { status: 'claimed' };
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...key, claims: decision.claims, revision: current.revision + 1 },
+            ConditionExpression: 'attribute_not_exists(pk) OR revision = :r',
+            ExpressionAttributeValues: { ':r': current.revision },
+          }),
+        );
+        return { status: 'claimed' };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    throw new ConcurrentUpdateError(`the location claims of bucket ${bucket} kept changing`);
   }
 
   async findLocation(bucket: string, key: string) {

@@ -2,6 +2,7 @@ import type { Clock } from '../../ports/clock';
 import type { EventPublisher } from '../../ports/event-publisher';
 import type { GitProvider } from '../../ports/git-provider';
 import type { Logger } from '../../ports/logger';
+import type { ObjectStore } from '../../ports/object-store';
 import type { Registry } from '../../ports/registry';
 import type { SubscriptionsSyncResult } from '../notifications/gitops-subscriptions';
 import type { TeamsConfig } from './ownership';
@@ -16,6 +17,8 @@ export interface GitOpsDeps {
   /** Team → members (usernames or emails), from platform config; CODEOWNERS in the repo adds to it. */
   teams: TeamsConfig;
   settings: GitOpsSettings;
+  /** Checks S3 locations a contract declares in its servers before they are registered. */
+  storage?: Pick<ObjectStore, 'probe'>;
   /** Applies a consumer's `subscriptions.yaml` (absent: GitOps subscriptions are not handled). */
   syncSubscriptions?: (file: {
     path: string;

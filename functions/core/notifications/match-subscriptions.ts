@@ -18,7 +18,12 @@ export const targets = (subscription: Subscription, product: ProductRef): boolea
  * subscription gets it too, while a `schema-changed-breaking` one gets breaking changes only.
  */
 export const matches = (subscription: Subscription, type: NotificationType, product: ProductRef): boolean =>
-  subscription.status === 'active' && targets(subscription, product) && subscription.events.includes(type);
+  subscription.status === 'active' &&
+  targets(subscription, product) &&
+  (subscription.events.includes(type) || ALWAYS_NOTIFIED.includes(type));
+
+/** Where a product's files live is news for every subscriber: reading from the old place would go stale. */
+const ALWAYS_NOTIFIED: readonly NotificationType[] = ['storage-changed'];
 
 /** Most specific first: the one type a subscription is told when an event is several. */
 const SPECIFICITY: readonly NotificationType[] = ['schema-changed-breaking', 'schema-changed'];

@@ -4,12 +4,13 @@ import {
   DataProductRegistered,
   DataProductRejected,
   DataProductSchemaChanged,
+  DataProductStorageChanged,
   DataProductUpdated,
   DataProductValidationFailed,
   DataProductVersionPublished,
 } from '../../../events/domain/product-events';
 import { SubscriptionCreated } from '../../../events/domain/subscription-events';
-import { type FileRef, isGitFile } from '../file-ref';
+import { type FileRef, isGitFile, locationUri } from '../file-ref';
 import type { ProductRecord } from '../registry/records';
 import type { Notification, NotificationType } from './subscription';
 
@@ -52,6 +53,8 @@ export const notificationsFor = (event: ProductEventInput, _product?: ProductRec
       return ['rejected'];
     case SubscriptionCreated.detailType:
       return ['subscriber-added'];
+    case DataProductStorageChanged.detailType:
+      return ['storage-changed'];
     case DataProductRegistered.detailType:
     case DataProductUpdated.detailType:
       return [];
@@ -208,6 +211,28 @@ const subscriberAddedText = (productId: string, detail: unknown): Text => {
   };
 };
 
+const STORAGE_REASONS = {
+  'producer-bucket-registered': "the producer's bucket was registered",
+  'producer-bucket-deregistered': "the producer's bucket stack was deleted",
+  'contract-servers': 'the contract declares new storage',
+} as const;
+
+const storageChangedText = (productId: string, detail: unknown): Text => {
+  const parsed = DataProductStorageChanged.detail.safeParse(detail);
+  if (!parsed.success) return { title: `${productId}: storage changed`, summary: '' };
+  const d = parsed.data;
+  return {
+    title: `${productId}: data now lives in ${d.locations.map(locationUri).join(', ') || 'no registered location'}`,
+    summary: [
+      `Storage changed because ${STORAGE_REASONS[d.reason]}.`,
+      ...d.added.map((l) => `+ ${locationUri(l)}`),
+      ...d.removed.map((l) => `- ${locationUri(l)}`),
+      ...(d.filesRemain ? ['Files remain in the removed location; they were not deleted.'] : []),
+      'Earlier versions keep their recorded locations.',
+    ].join('\n'),
+  };
+};
+
 const textFor = (type: NotificationType, productId: string, detail: unknown): Text => {
   switch (type) {
     case 'schema-changed':
@@ -224,6 +249,8 @@ const textFor = (type: NotificationType, productId: string, detail: unknown): Te
       return rejectedText(productId, detail);
     case 'subscriber-added':
       return subscriberAddedText(productId, detail);
+    case 'storage-changed':
+      return storageChangedText(productId, detail);
   }
 };
 

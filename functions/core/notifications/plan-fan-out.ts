@@ -49,6 +49,7 @@ export const PRODUCER_TYPES: readonly NotificationType[] = [
   'validation-failed',
   'rejected',
   'subscriber-added',
+  'storage-changed',
 ];
 
 /** The id prefix of producer channels: synthetic subscriptions, made from the contract, never stored. */

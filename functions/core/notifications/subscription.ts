@@ -23,7 +23,8 @@ export const ChannelSchema = z.discriminatedUnion('kind', [
 
 /**
  * What a subscriber can be told about. `schema-changed-breaking` is `schema-changed` restricted to breaking
- * changes; `subscriber-added` is for producers (someone subscribed to their product).
+ * changes; `subscriber-added` is for producers (someone subscribed to their product); `storage-changed` (the
+ * product's files now live elsewhere) reaches every subscriber, whatever types they chose.
  */
 export const NotificationTypeSchema = z.enum([
   'version-published',
@@ -33,6 +34,7 @@ export const NotificationTypeSchema = z.enum([
   'deprecated',
   'rejected',
   'subscriber-added',
+  'storage-changed',
 ]);
 
 /** The events a subscription gets when it names none. */
@@ -41,6 +43,7 @@ export const DEFAULT_NOTIFICATION_TYPES = [
   'schema-changed',
   'validation-failed',
   'deprecated',
+  'storage-changed',
 ] as const satisfies readonly z.infer<typeof NotificationTypeSchema>[];
 
 /** One product, or every product of a domain. */

@@ -3,17 +3,23 @@ import {
   DataProductDeprecated,
   DataProductRegistered,
   DataProductSchemaChanged,
+  DataProductStorageChanged,
   DataProductUpdated,
 } from '../../../events/domain/product-events';
 import type { GitPusher } from '../../../events/inbound/git-push-received';
 import { type OutgoingEvent, outgoing } from '../../ports/event-publisher';
-import type { Registry } from '../../ports/registry';
 import type { DataContract } from '../contracts/data-contract';
 import { assessContractChange } from '../contracts/schema-diff';
 import { ConcurrentUpdateError } from '../errors';
-import { type FileRef, fileLabel, locationUri, type StorageLocation } from '../file-ref';
+import { type FileRef, fileLabel, type StorageLocation } from '../file-ref';
 import type { Problem } from '../problem';
 import type { ProductRecord } from '../registry/records';
+import {
+  claimDeclaredLocations,
+  type StorageDeps,
+  settleDeclaredLocations,
+} from '../storage/declared-location-claims';
+import { claimProblem } from './claim-problem';
 import { type EventFactory, rejection } from './rejection';
 
 const MAX_WRITE_ATTEMPTS = 5;
@@ -56,7 +62,7 @@ export const productSummary = (record: ProductRecord) => ({
  * registered one; a breaking change without a new major version is rejected and nothing changes.
  */
 export const applyContract = async (
-  deps: { registry: Registry; clock: () => Date },
+  deps: StorageDeps & { clock: () => Date },
   submission: ContractSubmission,
   ids: EventFactory,
 ): Promise<OutgoingEvent[]> => {
@@ -72,18 +78,8 @@ export const applyContract = async (
   if (deniedFirst) return deniedFirst;
 
   const claim = await deps.registry.claimLocation(location, productId);
-  if (claim.status === 'owned-by-other') {
-    return [
-      rejection(
-        ids,
-        productId,
-        'location-conflict',
-        ref,
-        [{ path: locationUri(location), message: `already registered to product "${claim.productId}"` }],
-        actor,
-      ),
-    ];
-  }
+  const conflict = claimProblem(claim, location);
+  if (conflict) return [rejection(ids, productId, 'location-conflict', ref, [conflict], actor)];
 
   const sha256 = createHash('sha256').update(submission.text).digest('hex');
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
@@ -113,6 +109,11 @@ export const applyContract = async (
       ];
     }
 
+    // Declared S3 locations are claimed only once the change is known to be acceptable, so a rejected
+    // contract registers nothing.
+    const declared = await claimDeclaredLocations(deps, productId, contract);
+    if (!declared.ok) return [rejection(ids, productId, declared.reason, ref, declared.problems, actor)];
+
     const now = deps.clock().toISOString();
     const record: ProductRecord = {
       id: productId,
@@ -132,6 +133,7 @@ export const applyContract = async (
     if (!(await deps.registry.putProduct(record, existing?.revision))) continue;
 
     const product = productSummary(record);
+    const storage = await storageChange(deps, productId, existing, contract, ids);
     if (!existing) {
       return [
         outgoing(DataProductRegistered, {
@@ -140,6 +142,7 @@ export const applyContract = async (
           location,
           contract: ref,
         }),
+        ...storage,
       ];
     }
     const events: OutgoingEvent[] = [
@@ -175,7 +178,37 @@ export const applyContract = async (
         }),
       );
     }
-    return events;
+    return [...events, ...storage];
   }
   throw new ConcurrentUpdateError(`product ${productId} kept changing while registering ${fileLabel(ref)}`);
+};
+
+/**
+ * A contract that declares new S3 servers, or drops some, moves where the product's files live: the dropped
+ * locations are given back (their files stay, as does the history), and subscribers are told where to read.
+ */
+const storageChange = async (
+  deps: StorageDeps,
+  productId: string,
+  existing: ProductRecord | undefined,
+  contract: DataContract,
+  ids: EventFactory,
+): Promise<OutgoingEvent[]> => {
+  const { added, removed, filesRemain } = await settleDeclaredLocations(
+    deps,
+    productId,
+    existing?.contract,
+    contract,
+  );
+  if (added.length === 0 && removed.length === 0) return [];
+  return [
+    outgoing(DataProductStorageChanged, {
+      metadata: ids.metadata(DataProductStorageChanged.detailType, productId),
+      reason: 'contract-servers',
+      added,
+      removed,
+      locations: await deps.registry.listLocations(productId),
+      ...(filesRemain ? { filesRemain } : {}),
+    }),
+  ];
 };

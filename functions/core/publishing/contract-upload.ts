@@ -10,7 +10,7 @@ export const contractUpload: ObjectEventUseCase = {
   accepts: (kind) => kind.kind === 'contract',
   dispatch: async (deps, object, kind, ids) => {
     if (kind.kind !== 'contract') return [];
-    const events = await registerContract(deps, object, kind.productId, ids);
+    const events = await registerContract(deps, object, kind.productId, kind.folder, ids);
     const accepted = !events.some((e) => e.contract.detailType === DataProductRejected.detailType);
     if (object.etag)
       await deps.registry.recordContractOutcome(object.bucket, object.key, { etag: object.etag, accepted });

@@ -21,9 +21,9 @@ export const dataUpload: ObjectEventUseCase = {
           ]),
         ];
       case 'csv':
-        return publishCsv(deps, object, kind.productId, ids);
+        return publishCsv(deps, object, kind.productId, kind.folder, ids);
       case 'other':
-        if (object.key === `${kind.productId}/${DESCRIPTOR_FILE_NAME}`) {
+        if (object.key === `${kind.folder.prefix}${DESCRIPTOR_FILE_NAME}`) {
           const text = await readTextWithin(
             () => deps.objects.read(object.bucket, object.key, object.versionId),
             {

@@ -1,8 +1,9 @@
+import { QUARANTINE_PREFIX } from '../../../events/rules';
 import type { OutgoingEvent } from '../../ports/event-publisher';
 import { EventInProgressError, ObjectNotFoundError } from '../errors';
 import { deterministicId } from '../ids';
 import { type InboundObject, idempotencyKey } from './inbound-object';
-import { classifyObjectKey, type ObjectKeyKind } from './object-key';
+import { classifyInFolder, classifyObjectKey, keyProblem, type ObjectKeyKind } from './object-key';
 import type { PublishingDeps } from './publishing-deps';
 import type { EventFactory } from './rejection';
 
@@ -38,8 +39,9 @@ export const processObjectEvent = async (
   useCase: ObjectEventUseCase,
 ): Promise<ObjectEventOutcome> => {
   const resolved = await resolveKey(deps, object);
-  const kind = classifyObjectKey(resolved.key);
+  const kind = await locateObject(deps, resolved);
   if (kind.kind === 'quarantined') return { status: 'ignored', reason: 'object is in the quarantine prefix' };
+  if (kind.kind === 'unregistered') return { status: 'ignored', reason: kind.message };
   if (!useCase.accepts(kind))
     return { status: 'ignored', reason: `${kind.kind} objects are handled elsewhere` };
 
@@ -81,6 +83,29 @@ const eventFactory = (deps: PublishingDeps, object: InboundObject, key: string):
     occurredAt: deps.clock().toISOString(),
   }),
 });
+
+/**
+ * Which product an object belongs to: the registered location holding its key (a producer bucket's prefix,
+ * a contract's declared server, a default-bucket folder once registered), else, in the platform's default
+ * bucket, the `<product-id>/` folder convention. Other buckets forward only registered prefixes' files.
+ */
+const locateObject = async (deps: PublishingDeps, object: InboundObject): Promise<ObjectKeyKind> => {
+  if (object.key.startsWith(QUARANTINE_PREFIX)) return { kind: 'quarantined' };
+  const found = await deps.registry.findLocation(object.bucket, object.key);
+  if (found?.location.kind === 's3') {
+    const problem = keyProblem(object.key);
+    if (problem) return { kind: 'invalid', productId: found.productId, message: problem };
+    const { bucket, prefix } = found.location;
+    return classifyInFolder(object.key, found.productId, { bucket, prefix });
+  }
+  const defaultBucket = deps.settings.defaultBucket;
+  if (defaultBucket === undefined || object.bucket === defaultBucket)
+    return classifyObjectKey(object.key, object.bucket);
+  return {
+    kind: 'unregistered',
+    message: `no product location is registered for s3://${object.bucket}/${object.key}`,
+  };
+};
 
 /**
  * Whether S3 URL-encodes keys in EventBridge events is not documented (classic notifications do, form-style).

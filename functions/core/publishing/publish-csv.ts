@@ -4,6 +4,7 @@ import { validateCsv } from '../csv/validate-csv';
 import { ContractPendingError } from '../errors';
 import { deterministicId } from '../ids';
 import { type InboundObject, idempotencyKey, objectRef } from './inbound-object';
+import type { ProductFolder } from './object-key';
 import type { PublishingDeps } from './publishing-deps';
 import { recordVersion } from './record-version';
 import { type EventFactory, rejection } from './rejection';
@@ -16,13 +17,14 @@ export const publishCsv = async (
   deps: PublishingDeps,
   object: InboundObject,
   folderProductId: string,
+  folder: ProductFolder,
   ids: EventFactory,
 ): Promise<OutgoingEvent[]> => {
   const ref = objectRef(object);
   const found = await deps.registry.findLocation(object.bucket, object.key);
   const product = found ? await deps.registry.getProduct(found.productId) : undefined;
   if (!found || !product) {
-    const contractFile = await folderContract(deps, object.bucket, folderProductId);
+    const contractFile = await folderContract(deps, folder);
     if (contractFile?.pending) {
       throw new ContractPendingError(
         `${contractFile.key} is not registered yet; the data file will be retried`,
@@ -30,7 +32,7 @@ export const publishCsv = async (
     }
     const message = contractFile
       ? `${contractFile.key} was not accepted (see its Data Product Rejected event): fix it, then upload this file again`
-      : `no data product "${folderProductId}" is registered in bucket ${object.bucket}: upload ${folderProductId}/datacontract.yaml first`;
+      : `no data product "${folderProductId}" is registered in bucket ${object.bucket}: upload ${folder.prefix}datacontract.yaml first`;
     return [rejection(ids, folderProductId, 'no-contract', ref, [{ path: object.key, message }])];
   }
 
@@ -104,9 +106,9 @@ const removeOriginal = async (deps: PublishingDeps, object: InboundObject) => {
  * Lambda will) rather than reject. A rejected contract, or an old one that still is not registered, means the
  * data file is rejected too.
  */
-const folderContract = async (deps: PublishingDeps, bucket: string, productId: string) => {
+const folderContract = async (deps: PublishingDeps, { bucket, prefix }: ProductFolder) => {
   for (const name of CONTRACT_FILE_NAMES) {
-    const key = `${productId}/${name}`;
+    const key = `${prefix}${name}`;
     const contract = await deps.objects.head(bucket, key);
     if (!contract) continue;
     const outcome = await deps.registry.contractOutcome(bucket, key);

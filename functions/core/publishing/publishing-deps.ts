@@ -15,6 +15,11 @@ export interface PublishingDeps {
 }
 
 export interface PublishingSettings {
+  /**
+   * The platform's default bucket, where `<product-id>/` folders need no registration. Objects of any other
+   * bucket belong to a product only under a registered location. @default - every bucket (single-bucket tests)
+   */
+  defaultBucket?: string;
   /** Contracts larger than this are rejected unread. @default 1 MiB */
   maxContractBytes: number;
   /** Errors kept per file in events and reports (the total is always counted). @default 100 */

@@ -4,11 +4,12 @@ import { readTextWithin } from '../read-text';
 import type { StorageLocation } from '../registry/records';
 import { applyContract } from './apply-contract';
 import { type InboundObject, objectRef } from './inbound-object';
+import type { ProductFolder } from './object-key';
 import type { PublishingDeps } from './publishing-deps';
 import { type EventFactory, rejection } from './rejection';
 
 /**
- * `<product-id>/datacontract.yaml` was written to a bucket: read and parse it, then register or update the
+ * A product folder's `datacontract.yaml` was written to a bucket: read and parse it, then register or update the
  * product bound to that folder (applyContract). Every write is conditional, so concurrent uploads of two
  * contracts for one product settle on one of them instead of interleaving.
  */
@@ -16,18 +17,23 @@ export const registerContract = async (
   deps: PublishingDeps,
   object: InboundObject,
   productId: string,
+  folder: ProductFolder,
   ids: EventFactory,
 ): Promise<OutgoingEvent[]> => {
   const ref = objectRef(object);
   const read = await readContractText(deps, object);
   if (!read.ok) return [rejection(ids, productId, 'invalid-contract', ref, read.problems)];
 
-  const fileName = object.key.slice(productId.length + 1);
+  const fileName = object.key.slice(folder.prefix.length);
   const parsed = parseContract(read.text, { fileName, productId });
   if (!parsed.ok) return [rejection(ids, productId, 'invalid-contract', ref, parsed.problems)];
 
-  const location: StorageLocation = { kind: 's3', bucket: object.bucket, prefix: `${productId}/` };
-  return applyContract(deps, { productId, contract: parsed.contract, text: read.text, ref, location }, ids);
+  const location: StorageLocation = { kind: 's3', bucket: folder.bucket, prefix: folder.prefix };
+  return applyContract(
+    { registry: deps.registry, clock: deps.clock, storage: deps.objects },
+    { productId, contract: parsed.contract, text: read.text, ref, location },
+    ids,
+  );
 };
 
 const readContractText = (deps: PublishingDeps, object: InboundObject) =>

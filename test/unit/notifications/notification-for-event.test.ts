@@ -22,6 +22,7 @@ const expectedTypes: Record<string, NotificationType[]> = {
   'data-product-schema-changed.json': ['schema-changed-breaking', 'schema-changed'],
   'data-product-deprecated.json': ['deprecated'],
   'subscription-created.json': ['subscriber-added'],
+  'data-product-storage-changed.json': ['storage-changed'],
 };
 
 const samples = readdirSync(new URL('../../../events/samples/', import.meta.url)).filter((f) =>

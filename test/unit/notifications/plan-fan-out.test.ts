@@ -366,7 +366,7 @@ describe('Function: producerSubscriptions', () => {
         id: expect.stringMatching(/^producer:orders:[0-9a-f]{16}$/),
         consumer: 'team:sales-team',
         target: { productId: 'orders' },
-        events: ['validation-failed', 'rejected', 'subscriber-added'],
+        events: ['validation-failed', 'rejected', 'subscriber-added', 'storage-changed'],
         channel: { kind: 'email', address: 'sales-team@acme.example' },
         source: 'gitops',
         status: 'active',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseSequencer } from '../../../functions/core/publishing/inbound-object';
-import { classifyObjectKey } from '../../../functions/core/publishing/object-key';
+import { classifyInFolder, classifyObjectKey } from '../../../functions/core/publishing/object-key';
 
 describe('Function: classifyObjectKey', () => {
   it.each([
@@ -12,7 +12,11 @@ describe('Function: classifyObjectKey', () => {
     ['orders/README.md', { kind: 'other', productId: 'orders' }],
     ['_quarantine/orders/part-0.csv', { kind: 'quarantined' }],
   ])('reads %s', (key, expected) => {
-    expect(classifyObjectKey(key)).toEqual(expected);
+    expect(classifyObjectKey(key, 'data')).toEqual(
+      'productId' in expected
+        ? { ...expected, folder: { bucket: 'data', prefix: `${expected.productId}/` } }
+        : expected,
+    );
   });
 
   it.each([
@@ -26,6 +30,19 @@ describe('Function: classifyObjectKey', () => {
 
     expect(kind.kind).toBe('invalid');
     expect(kind.kind === 'invalid' && kind.message).toMatch(message);
+  });
+});
+
+describe('Function: classifyInFolder', () => {
+  const folder = { bucket: 'team-sales', prefix: 'landing/orders/' };
+
+  it.each([
+    ['landing/orders/datacontract.yaml', 'contract'],
+    ['landing/orders/2026/11/part-0.csv', 'csv'],
+    ['landing/orders/2026/datacontract.yaml', 'other'],
+    ['landing/orders/dataproduct.yaml', 'other'],
+  ])('reads %s relative to a registered prefix', (key, kind) => {
+    expect(classifyInFolder(key, 'orders', folder)).toEqual({ kind, productId: 'orders', folder });
   });
 });
 
