@@ -118,3 +118,22 @@ export const QueryPlaneEnvSchema = z.object({
   /** Glue databases are named `<prefix>_<domain>`. */
   GLUE_DATABASE_PREFIX: z._default(nonEmpty, 'data_mesh'),
 });
+
+/** The storage registration function (the `ProducerBucket` custom resource's service token). */
+export const StorageRegistrationEnvSchema = z.object({
+  TABLE_NAME: nonEmpty,
+  EVENT_BUS_NAME: nonEmpty,
+  /** Accounts whose stacks may register buckets (comma-separated); unset: any account that can invoke. */
+  ALLOWED_ACCOUNTS: z.optional(
+    z.pipe(
+      z.string(),
+      z.transform((value) =>
+        value
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean),
+      ),
+    ),
+  ),
+  S3_FORCE_PATH_STYLE: z.optional(z.enum(['true', 'false'])),
+});

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBridgeEnvelope } from '../../events/event-contract';
 import { S3ObjectCreated } from '../../events/inbound/s3-object-created';
@@ -84,5 +84,16 @@ describe('Local S3-compatible server', () => {
     );
 
     expect(await read('_quarantine/p/100% a+b ü.csv')).toBe('payload');
+  });
+
+  it('lists a prefix with MaxKeys below its key count (s3rver alone fails to truncate under OpenSSL 3)', async () => {
+    for (const key of ['probe/a.csv', 'probe/b.csv', 'probe/c/d.csv'])
+      await client.send(new PutObjectCommand({ Bucket: 'data', Key: key, Body: 'x' }));
+
+    const listed = await client.send(
+      new ListObjectsV2Command({ Bucket: 'data', Prefix: 'probe/', MaxKeys: 1 }),
+    );
+
+    expect(listed.Contents?.map((o) => o.Key)).toContain('probe/a.csv');
   });
 });

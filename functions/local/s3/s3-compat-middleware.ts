@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { AwsChunkedDecoder } from './aws-chunked-decoder';
 
 interface KoaLikeContext {
+  querystring: string;
   req: IncomingMessage;
   request: { req: IncomingMessage };
   headers: IncomingMessage['headers'];
@@ -14,9 +15,16 @@ const isAwsChunked = (headers: IncomingMessage['headers']) =>
 /**
  * Brings today's S3 clients and s3rver (an S3-compatible server from before flexible checksums) to agree:
  * streaming uploads are de-chunked, and `x-amz-copy-source` is re-spelled so that s3rver's `decodeURI` yields
- * the real key even when it contains `+`, `/` escapes or other reserved characters.
+ * the real key even when it contains `+`, `/` escapes or other reserved characters. A listing never asks
+ * s3rver for fewer keys than it holds: its continuation tokens use DES, which OpenSSL 3 refuses, so a
+ * truncated page is an internal error (a listing then returns up to 1,000 keys, more than asked, never fewer).
  */
 export const s3CompatMiddleware = async (ctx: KoaLikeContext, next: () => Promise<unknown>) => {
+  const query = new URLSearchParams(ctx.querystring);
+  if (query.has('list-type') && query.has('max-keys')) {
+    query.delete('max-keys');
+    ctx.querystring = query.toString();
+  }
   const headers = ctx.req.headers;
   const copySource = headers['x-amz-copy-source'];
   if (typeof copySource === 'string') {

@@ -1,0 +1,49 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { CustomResourceResponse } from '../../../events/inbound/storage-registration-request';
+import type { CustomResourceResponder } from '../../ports/custom-resource-responder';
+
+const TIMEOUT_MS = 10_000;
+/** CloudFormation truncates longer reasons; keep the start, which says what is wrong. */
+const MAX_REASON = 3000;
+
+/**
+ * PUTs the outcome to CloudFormation's pre-signed S3 URL. The URL's signature does not cover a content type,
+ * so none is sent (an implicit one would break it). Plain http is accepted for loopback only (tests).
+ */
+export class PresignedUrlResponder implements CustomResourceResponder {
+  async respond(responseUrl: string, response: CustomResourceResponse): Promise<void> {
+    const url = new URL(responseUrl);
+    const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+      throw new Error(`refusing to answer CloudFormation over ${url.protocol} (${url.host})`);
+    }
+    const body = JSON.stringify({
+      ...response,
+      ...(response.Reason ? { Reason: response.Reason.slice(0, MAX_REASON) } : {}),
+    });
+    await new Promise<void>((resolve, reject) => {
+      const request = (url.protocol === 'https:' ? https : http).request(
+        url,
+        {
+          method: 'PUT',
+          headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
+          timeout: TIMEOUT_MS,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300
+              ? resolve()
+              : reject(new Error(`CloudFormation's response URL answered ${res.statusCode}`)),
+          );
+        },
+      );
+      request.on('timeout', () =>
+        request.destroy(new Error(`no answer from the response URL in ${TIMEOUT_MS} ms`)),
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+  }
+}

@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeHandler } from '../../functions/handlers/storage-registration';
+import { buildStorageRegistrationDeps } from '../../functions/handlers/storage-root';
+import { cli } from '../support/cli';
+import { type Received, startHttp } from '../support/http';
+import { startTestPlatform, type TestPlatform } from '../support/local-platform';
+
+const PRODUCER = '111111111111';
+const example = (path: string) => readFileSync(new URL(`../../examples/${path}`, import.meta.url), 'utf8');
+const context = { functionName: 'storage-registration', awsRequestId: 'test' } as Context;
+
+describe('Storage registration (the ProducerBucket custom resource) against the local platform', () => {
+  let t: TestPlatform;
+  let cloudFormation: Awaited<ReturnType<typeof startHttp>>;
+  const answers: Received[] = [];
+  let handler: ReturnType<typeof makeHandler>;
+  let sequence = 0;
+
+  /** A CloudFormation request as it arrives from a producer account's stack. */
+  const request = (
+    type: 'Create' | 'Update' | 'Delete',
+    properties: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+  ) => ({
+    RequestType: type,
+    ServiceToken: 'arn:aws:lambda:eu-west-1:000000000000:function:data-mesh-test-storage-registration',
+    ResponseURL: `${cloudFormation.url}/cfn-response?X-Amz-Signature=abc`,
+    StackId: `arn:aws:cloudformation:eu-west-1:${PRODUCER}:stack/orders-storage/${sequence}`,
+    RequestId: `request-${++sequence}`,
+    LogicalResourceId: 'Registration',
+    ResourceType: 'Custom::DataMeshStorageRegistration',
+    ResourceProperties: { ServiceToken: 'x', ...properties },
+    ...extra,
+  });
+  const ORDERS = { ProductId: 'orders', BucketName: 'team-orders', Prefix: 'orders/' };
+  const storageEvents = () => t.domainEvents('Data Product Storage Changed').map((e) => e.detail);
+  const invoke = async (event: unknown) => {
+    const response = await handler(event, context);
+    await t.platform.bus.whenIdle();
+    return response;
+  };
+
+  beforeAll(async () => {
+    cloudFormation = await startHttp((received, response) => {
+      answers.push(received);
+      response.writeHead(200).end();
+    });
+    t = await startTestPlatform();
+    process.env.MESH_STATE_DIR = t.stateDir;
+    const deps = buildStorageRegistrationDeps({
+      ...t.platform.env,
+      ALLOWED_ACCOUNTS: `${PRODUCER},222222222222`,
+    });
+    handler = makeHandler(() => deps);
+    await t.s3.send(new CreateBucketCommand({ Bucket: 'team-orders' }));
+  });
+
+  beforeEach(() => {
+    answers.length = 0;
+  });
+
+  afterAll(async () => {
+    await t?.stop();
+    await cloudFormation?.close();
+  });
+
+  it('registers the prefix on Create, answers CloudFormation at the pre-signed URL, and announces it', async () => {
+    const response = await invoke(request('Create', ORDERS));
+
+    expect(response).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: 'orders@s3://team-orders/orders/',
+      Data: { ProductId: 'orders', Location: 's3://team-orders/orders/' },
+    });
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toMatchObject({ method: 'PUT', url: '/cfn-response?X-Amz-Signature=abc' });
+    expect(answers[0]?.headers['content-type']).toBe('');
+    expect(JSON.parse(answers[0]?.body ?? '')).toEqual(response);
+    expect(storageEvents()).toEqual([
+      expect.objectContaining({
+        reason: 'producer-bucket-registered',
+        added: [{ kind: 's3', bucket: 'team-orders', prefix: 'orders/' }],
+        locations: [{ kind: 's3', bucket: 'team-orders', prefix: 'orders/' }],
+      }),
+    ]);
+  });
+
+  it('lets the product publish from its bucket: contract and data at the registered prefix', async () => {
+    await t.upload('orders/datacontract.yaml', example('orders/datacontract.yaml'), 'team-orders');
+    await t.upload('orders/2026/part-0.csv', example('orders/orders-2026-11-21.csv'), 'team-orders');
+
+    expect(t.domainEvents('Data Product Registered').map((e) => e.detail)).toEqual([
+      expect.objectContaining({ location: { kind: 's3', bucket: 'team-orders', prefix: 'orders/' } }),
+    ]);
+    expect(t.domainEvents('Data Product Version Published')).toHaveLength(1);
+  });
+
+  it('is idempotent: a repeated Create and an Update that changes nothing register and announce nothing new', async () => {
+    const again = await invoke(request('Create', ORDERS));
+    const update = await invoke(
+      request('Update', ORDERS, {
+        PhysicalResourceId: 'orders@s3://team-orders/orders/',
+        OldResourceProperties: ORDERS,
+      }),
+    );
+
+    expect(again?.Status).toBe('SUCCESS');
+    expect(update).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: 'orders@s3://team-orders/orders/',
+    });
+    expect(storageEvents()).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      'a prefix inside another product’s',
+      { ProductId: 'orders-eu', BucketName: 'team-orders', Prefix: 'orders/eu/' },
+      'cannot register s3://team-orders/orders/eu/ for orders-eu: s3://team-orders/orders/eu/ overlaps s3://team-orders/orders/, registered to product "orders": one prefix holds one product\'s files',
+    ],
+    [
+      'the same prefix for another product',
+      { ProductId: 'invoices', BucketName: 'team-orders', Prefix: 'orders/' },
+      'cannot register s3://team-orders/orders/ for invoices: s3://team-orders/orders/ already registered to product "orders"',
+    ],
+    [
+      'a bucket the platform cannot read',
+      { ProductId: 'invoices', BucketName: 'team-invoices', Prefix: 'invoices/' },
+      'cannot register s3://team-invoices/invoices/ for invoices: bucket "team-invoices" does not exist (or is in another region)',
+    ],
+    [
+      'properties that name no product',
+      { ProductId: 'Invoices!', BucketName: 'team-orders', Prefix: 'invoices/' },
+      'ProductId "Invoices!" is not a product id (lowercase letters, digits and dashes, optionally dotted by domain)',
+    ],
+    ['missing properties', { ProductId: 'invoices' }, /^invalid properties: BucketName: .*Prefix: /],
+  ])('fails a Create for %s with the reason, changing nothing', async (_case, properties, reason) => {
+    const before = storageEvents().length;
+    const response = await invoke(request('Create', properties));
+
+    expect(response?.Status).toBe('FAILED');
+    if (typeof reason === 'string') expect(response?.Reason).toBe(reason);
+    else expect(response?.Reason).toMatch(reason);
+    expect(response?.PhysicalResourceId).toMatch(/^failed-request-\d+$/);
+    expect(JSON.parse(answers[0]?.body ?? '')).toMatchObject({ Status: 'FAILED' });
+    expect(storageEvents()).toHaveLength(before);
+  });
+
+  it('refuses a stack from an account the platform does not know', async () => {
+    const response = await invoke({
+      ...request('Create', { ProductId: 'invoices', BucketName: 'team-orders', Prefix: 'invoices/' }),
+      StackId: 'arn:aws:cloudformation:eu-west-1:999999999999:stack/intruder/1',
+    });
+
+    expect(response?.Reason).toBe(
+      'account 999999999999 is not allowed to register storage with this platform: ask the platform team to add it to producerAccounts',
+    );
+  });
+
+  it('deletes a failed registration without touching anyone’s location', async () => {
+    const response = await invoke(
+      request(
+        'Delete',
+        { ProductId: 'invoices', BucketName: 'team-orders', Prefix: 'orders/' },
+        {
+          PhysicalResourceId: 'failed-request-4',
+        },
+      ),
+    );
+
+    expect(response?.Status).toBe('SUCCESS');
+    const shown = JSON.parse((await cli('product', 'show', 'orders', '--json')).out) as {
+      locations: unknown[];
+    };
+    expect(shown.locations).toEqual([{ kind: 's3', bucket: 'team-orders', prefix: 'orders/' }]);
+  });
+
+  it('on Delete with files remaining: gives the prefix back, keeps files and history, and says files remain', async () => {
+    const response = await invoke(
+      request('Delete', ORDERS, { PhysicalResourceId: 'orders@s3://team-orders/orders/' }),
+    );
+
+    expect(response?.Status).toBe('SUCCESS');
+    expect(storageEvents().at(-1)).toMatchObject({
+      reason: 'producer-bucket-deregistered',
+      removed: [{ kind: 's3', bucket: 'team-orders', prefix: 'orders/' }],
+      locations: [],
+      filesRemain: true,
+    });
+    const listed = await t.s3.send(new ListObjectsV2Command({ Bucket: 'team-orders', Prefix: 'orders/' }));
+    expect(listed.Contents?.map((o) => o.Key).sort()).toEqual([
+      'orders/2026/part-0.csv',
+      'orders/datacontract.yaml',
+    ]);
+    const shown = JSON.parse((await cli('product', 'show', 'orders', '--json')).out) as {
+      locations: unknown[];
+      versions: unknown[];
+    };
+    expect(shown.locations).toEqual([]);
+    expect(shown.versions).toHaveLength(1);
+
+    // New files there no longer belong to any product: ignored, not published.
+    const published = t.domainEvents('Data Product Version Published').length;
+    await t.upload('orders/2026/part-1.csv', example('orders/orders-2026-11-21.csv'), 'team-orders');
+    expect(t.domainEvents('Data Product Version Published')).toHaveLength(published);
+  });
+});
