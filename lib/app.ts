@@ -3,6 +3,7 @@ import { App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as z from '../events/zod';
 import type { DataRepoSettings } from './constructs/data-repo';
+import { ProducerStack } from './producer/producer-stack';
 import { ProcessingStack } from './stacks/processing-stack';
 import { StatefulStack } from './stacks/stateful-stack';
 
@@ -46,6 +47,11 @@ const DataRepoContextSchema = z.object({
   teams: z.optional(z.record(z.string(), z.array(z.string()))),
 });
 
+/** Accounts whose producer buckets may forward events and register (CDK context `producerAccounts`). */
+const ProducerAccountsSchema = z.array(
+  z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id')),
+);
+
 const DataHubContextSchema = z.object({
   gmsUrl: z.optional(z.url()),
   env: z.optional(z.string()),
@@ -83,10 +89,16 @@ export const buildApp = (options: BuildAppOptions = {}): DataMeshApp => {
     throw new Error(`invalid stage ${JSON.stringify(stage)}: expected lowercase letters, digits and hyphens`);
   }
 
+  const producerAccounts = contextObject(
+    ProducerAccountsSchema,
+    'producerAccounts',
+    app.node.tryGetContext('producerAccounts') ?? [],
+  );
   const stateful = new StatefulStack(app, `DataMesh-${stage}-Stateful`, {
     description: `Data mesh platform (${stage}): bus, archive, data bucket, registry table`,
     env: options.env,
     stage,
+    producerAccounts,
   });
   const processing = new ProcessingStack(app, `DataMesh-${stage}-Processing`, {
     description: `Data mesh platform (${stage}): functions, rules, dead-letter queues, alarms`,
@@ -100,6 +112,7 @@ export const buildApp = (options: BuildAppOptions = {}): DataMeshApp => {
     dataRepo: dataRepoSettings(app.node.tryGetContext('dataRepo')),
     dataHubTokenSecret: stateful.dataHubTokenSecret,
     datahub: contextObject(DataHubContextSchema, 'datahub', app.node.tryGetContext('datahub')),
+    producerAccounts,
   });
 
   // cdk-nag v3 is a policy validation plugin (not an Aspect): it runs after synthesis and fails it on errors.
@@ -109,4 +122,32 @@ export const buildApp = (options: BuildAppOptions = {}): DataMeshApp => {
     new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
   );
   return { app, stage, stateful, processing };
+};
+
+const PlatformContextSchema = z.object({
+  account: z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id')),
+  stage: z.string().check(z.regex(STAGE, 'must be lowercase letters, digits and hyphens')),
+  region: z.optional(z.string()),
+});
+
+/**
+ * The standalone producer app: one `ProducerStack` for the product named by the `productId` context, pointed
+ * at the platform named by the `platform` context (`{"account": "…", "stage": "…"}`), for teams that have no
+ * CDK app of their own. `bin/app.ts` builds it instead of the platform when `productId` is given.
+ */
+export const buildProducerApp = (options: BuildAppOptions = {}) => {
+  const app = new App({ context: { ...cdkJsonContext(), ...options.context }, outdir: options.outdir });
+  const productId: unknown = app.node.tryGetContext('productId');
+  if (typeof productId !== 'string' || productId === '') throw new Error('the productId context is required');
+  const platform = contextObject(PlatformContextSchema, 'platform', app.node.tryGetContext('platform'));
+  const prefix: unknown = app.node.tryGetContext('prefix');
+  const stack = new ProducerStack(app, `DataMeshProducer-${productId.replaceAll('.', '-')}`, {
+    description: `Storage of data product ${productId}, registered with the data mesh platform (${platform.stage})`,
+    env: options.env,
+    productId,
+    platform,
+    ...(typeof prefix === 'string' ? { prefix } : {}),
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, stack };
 };

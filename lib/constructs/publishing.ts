@@ -18,6 +18,7 @@ import {
 import { acknowledgeWildcardResources } from '../nag';
 import { deadLetterQueue, notEmptyAlarm, READ_DEAD_LETTER } from './dead-letter';
 import { HouseFunction } from './house-function';
+import { grantProducerStorageRead } from './producer-storage-access';
 
 export interface PublishingProps {
   /** Deployment stage: part of physical names (alarms). */
@@ -28,6 +29,11 @@ export interface PublishingProps {
   readonly dataBucket: IBucket;
   /** The registry table. */
   readonly table: ITable;
+  /**
+   * Accounts whose producer buckets the functions read (and quarantine in).
+   * @default - none (producer buckets of the platform account only)
+   */
+  readonly producerAccounts?: readonly string[];
 }
 
 /**
@@ -95,6 +101,13 @@ export class Publishing extends Construct {
     this.grantRead(this.contractFunction, dataBucket);
     this.grantRead(this.dataFunction, dataBucket);
     this.grantQuarantine(this.dataFunction, dataBucket);
+    // Producer buckets and contract-declared locations are registered at run time.
+    grantProducerStorageRead(this.contractFunction, props.producerAccounts ?? [], { list: true, read: true });
+    grantProducerStorageRead(this.dataFunction, props.producerAccounts ?? [], {
+      list: true,
+      read: true,
+      quarantine: true,
+    });
 
     this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue');
     const handlers: Partial<Record<RuleSpec['handler'], HouseFunction>> = {

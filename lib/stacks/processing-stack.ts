@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -7,7 +7,10 @@ import type { Construct } from 'constructs';
 import { CatalogSync, type DataHubSettings } from '../constructs/catalog-sync';
 import { DataRepo, type DataRepoSettings } from '../constructs/data-repo';
 import { Notifications } from '../constructs/notifications';
+import { grantProducerStorageRead } from '../constructs/producer-storage-access';
 import { Publishing } from '../constructs/publishing';
+import { StorageRegistration } from '../constructs/storage-registration';
+import { PLATFORM_TAG } from '../producer/platform-reference';
 
 export interface ProcessingStackProps extends StackProps {
   /** Deployment stage (`dev`, `prod`, …). */
@@ -25,6 +28,11 @@ export interface ProcessingStackProps extends StackProps {
   readonly dataHubTokenSecret: ISecret;
   /** DataHub (CDK context `datahub`). */
   readonly datahub: DataHubSettings;
+  /**
+   * Accounts whose producer buckets may register and be read (CDK context `producerAccounts`).
+   * @default - none
+   */
+  readonly producerAccounts?: readonly string[];
 }
 
 /** Functions, rules, queues and alarms: stateless, so it can be destroyed and redeployed at will. */
@@ -33,14 +41,19 @@ export class ProcessingStack extends Stack {
   public readonly dataRepo: DataRepo;
   public readonly catalogSync: CatalogSync;
   public readonly notifications: Notifications;
+  public readonly storageRegistration: StorageRegistration;
 
   constructor(scope: Construct, id: string, props: ProcessingStackProps) {
     super(scope, id, props);
+    // Producer bucket policies trust the platform's roles by this tag (see ProducerBucket).
+    Tags.of(this).add(PLATFORM_TAG, props.stage);
+    const producerAccounts = props.producerAccounts ?? [];
     this.publishing = new Publishing(this, 'Publishing', {
       stage: props.stage,
       bus: props.bus,
       dataBucket: props.dataBucket,
       table: props.table,
+      producerAccounts,
     });
     this.dataRepo = new DataRepo(this, 'DataRepo', {
       stage: props.stage,
@@ -50,6 +63,8 @@ export class ProcessingStack extends Stack {
       gitTokenSecret: props.gitTokenSecret,
       settings: props.dataRepo,
     });
+    // A contract pushed to the data repo may declare S3 servers, which the processor checks it can read.
+    grantProducerStorageRead(this.dataRepo.processor, producerAccounts, { list: true });
     this.catalogSync = new CatalogSync(this, 'CatalogSync', {
       stage: props.stage,
       bus: props.bus,
@@ -61,6 +76,12 @@ export class ProcessingStack extends Stack {
       stage: props.stage,
       bus: props.bus,
       table: props.table,
+    });
+    this.storageRegistration = new StorageRegistration(this, 'StorageRegistration', {
+      stage: props.stage,
+      bus: props.bus,
+      table: props.table,
+      producerAccounts,
     });
   }
 }

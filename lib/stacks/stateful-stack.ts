@@ -1,14 +1,23 @@
 import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnArchive, EventBus } from 'aws-cdk-lib/aws-events';
+import { AccountPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { S3ObjectCreated } from '../../events/inbound/s3-object-created';
 import { REGISTRY_TABLE } from '../../functions/adapters/dynamodb/table-definition';
+import { acknowledgeBucketNotificationsHandler } from '../nag';
+import { platformNames } from '../producer/platform-reference';
 
 export interface StatefulStackProps extends StackProps {
   /** Deployment stage (`dev`, `prod`, …): part of every physical name. */
   readonly stage: string;
+  /**
+   * Accounts whose producer buckets forward their S3 events to the platform bus.
+   * @default - none (producer buckets in the platform account only)
+   */
+  readonly producerAccounts?: readonly string[];
 }
 
 /**
@@ -36,9 +45,21 @@ export class StatefulStack extends Stack {
     const { stage } = props;
 
     this.bus = new EventBus(this, 'Bus', {
-      eventBusName: `data-mesh-${stage}`,
+      eventBusName: platformNames(stage).busName,
       description: 'Data mesh platform bus: S3 object events forwarded in, product events published out',
     });
+    for (const account of props.producerAccounts ?? []) {
+      // What a producer account may put here is only what its forwarding rule sends: its buckets' S3 events.
+      this.bus.addToResourcePolicy(
+        new PolicyStatement({
+          sid: `ProducerAccount${account}`,
+          principals: [new AccountPrincipal(account)],
+          actions: ['events:PutEvents'],
+          resources: [this.bus.eventBusArn],
+          conditions: { StringEquals: { 'events:source': S3ObjectCreated.source } },
+        }),
+      );
+    }
     // L1 on purpose: the L2 Archive requires an event pattern, and the archive must keep every event on the bus
     // (including ones forwarded from producer accounts, whose `account` differs), which only "no pattern" does.
     this.archiveName = `data-mesh-${stage}`;
@@ -124,18 +145,3 @@ export class StatefulStack extends Stack {
     }
   }
 }
-
-/**
- * `eventBridgeEnabled` is applied by CDK's singleton `BucketNotificationsHandler` custom resource function, a
- * CDK-owned Lambda whose role we do not control. Its finding is acknowledged on that function's role only.
- */
-const acknowledgeBucketNotificationsHandler = (stack: Stack) => {
-  const handler = stack.node.children.find((c) => c.node.id.startsWith('BucketNotificationsHandler'));
-  const role = handler?.node.tryFindChild('Role');
-  if (!role) return;
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    reason:
-      'CDK-owned custom resource handler that configures bucket notifications; the policy only writes its logs.',
-  });
-};

@@ -24,8 +24,8 @@ describe('Bundling: every function', () => {
       Properties: { Code: { S3Key: string } };
     }[];
     // contract-uploaded, data-uploaded, git-webhook, git-push-received, catalog-sync, notify-fan-out,
-    // notify-deliver, subscriptions-api.
-    expect(functions).toHaveLength(8);
+    // notify-deliver, subscriptions-api, storage-registration, query-sync.
+    expect(functions).toHaveLength(10);
     for (const fn of functions) {
       const assetDir = join(assembly.directory, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
       const bundle = join(assetDir, 'index.mjs');

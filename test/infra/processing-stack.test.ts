@@ -116,20 +116,34 @@ describe('Stack: ProcessingStack', () => {
     });
     const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
       .Statement;
-    return { statements, s3: statements.filter((s) => JSON.stringify(s.Action).includes('s3:')) };
+    const s3 = statements.filter((s) => JSON.stringify(s.Action).includes('s3:'));
+    // Producer buckets are registered at run time: those grants are bounded by account, not by bucket name.
+    return { statements, s3: s3.filter((s) => !s.Condition), producer: s3.filter((s) => s.Condition) };
   };
+  const anyOwnBucket = (resource: string) => ({
+    Effect: 'Allow',
+    Condition: { StringEquals: { 's3:ResourceAccount': [{ Ref: 'AWS::AccountId' }] } },
+    Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, resource]] },
+  });
   const objects = (suffix: string) => ({ 'Fn::Join': ['', [ref.bucketArn, suffix]] });
 
-  it('lets the contract function only read objects', () => {
-    const { s3 } = s3StatementsOf('contract');
+  it('lets the contract function only read objects, of the data bucket and of producer buckets', () => {
+    const { s3, producer } = s3StatementsOf('contract');
     expect(s3).toEqual([
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: ref.bucketArn },
       { Effect: 'Allow', Action: 's3:GetObject*', Resource: objects('/*') },
     ]);
+    expect(producer).toEqual([
+      { ...anyOwnBucket(':s3:::*'), Action: 's3:ListBucket' },
+      {
+        ...anyOwnBucket(':s3:::*/*'),
+        Action: ['s3:GetObject', 's3:GetObjectTagging', 's3:GetObjectVersion', 's3:GetObjectVersionTagging'],
+      },
+    ]);
   });
 
   it('lets the data function read any object, write only under the quarantine prefix, delete originals', () => {
-    const { s3, statements } = s3StatementsOf('data');
+    const { s3, statements, producer } = s3StatementsOf('data');
     expect(s3).toEqual(
       expect.arrayContaining([
         { Effect: 'Allow', Action: 's3:ListBucket', Resource: ref.bucketArn },
@@ -146,6 +160,21 @@ describe('Stack: ProcessingStack', () => {
       ]),
     );
     expect(s3).toHaveLength(3);
+    expect(producer).toEqual([
+      { ...anyOwnBucket(':s3:::*'), Action: 's3:ListBucket' },
+      {
+        ...anyOwnBucket(':s3:::*/*'),
+        Action: [
+          's3:DeleteObject',
+          's3:DeleteObjectVersion',
+          's3:GetObject',
+          's3:GetObjectTagging',
+          's3:GetObjectVersion',
+          's3:GetObjectVersionTagging',
+        ],
+      },
+      { ...anyOwnBucket(':s3:::*/_quarantine/*'), Action: ['s3:PutObject', 's3:PutObjectTagging'] },
+    ]);
     // Table read/write and PutEvents on the platform bus come from bindTable/bindBus.
     expect(statements).toEqual(
       expect.arrayContaining([
@@ -195,8 +224,8 @@ describe('Stack: ProcessingStack', () => {
 
     it('are encrypted, keep messages 14 days and refuse plain HTTP', () => {
       // Publishing's rule and forwarding queues, the data repo's, the catalog sync's, and the notifications'
-      // fan-out DLQ, delivery queue and delivery DLQ.
-      expect(queues()).toHaveLength(7);
+      // fan-out DLQ, delivery queue and delivery DLQ, the storage registration's DLQ, the query plane's DLQ.
+      expect(queues()).toHaveLength(9);
       for (const [logicalId, queue] of queues()) {
         expect(queue.Properties).toMatchObject({
           SqsManagedSseEnabled: true,
