@@ -13,5 +13,5 @@ const options = {
 };
 
 // `-c productId=…` deploys a producer's storage (ProducerStack) instead of the platform.
-const producerMode = new App().node.tryGetContext('productId') !== undefined;
+const producerMode = new App({ autoSynth: false }).node.tryGetContext('productId') !== undefined;
 (producerMode ? buildProducerApp(options) : buildApp(options)).app.synth();
