@@ -33,6 +33,8 @@ export interface SubscriptionStore {
   /** The signing secret of a webhook subscription, kept apart from the subscription record. */
   putSecret(id: string, secret: string): Promise<void>;
   getSecret(id: string): Promise<string | undefined>;
+  /** A subscription with its signing secret (if it has one), read together: what a delivery needs. */
+  getWithSecret(id: string): Promise<{ subscription: Subscription; signingSecret?: string } | undefined>;
 
   /**
    * Starts one delivery: claimed (with the attempts so far), already delivered (exactly once: do nothing),

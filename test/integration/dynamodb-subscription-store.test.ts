@@ -146,6 +146,20 @@ describe('Class: DynamoDbSubscriptionStore (against dynalite)', () => {
       expect(JSON.stringify(await store.forProduct('orders', 'sales'))).not.toContain('whsec_abc');
     });
 
+    it('reads a subscription with its secret in one go, for a delivery', async () => {
+      const subscription = aSubscription();
+      await store.create(subscription);
+      expect(await store.getWithSecret(subscription.id)).toEqual({ subscription });
+
+      await store.putSecret(subscription.id, 'whsec_abc');
+
+      expect(await store.getWithSecret(subscription.id)).toEqual({
+        subscription,
+        signingSecret: 'whsec_abc',
+      });
+      expect(await store.getWithSecret('sub_other')).toBeUndefined();
+    });
+
     it('shares the table with the registry without a clash', async () => {
       const registry = new DynamoDbRegistry(documentClient, tableName);
       await registry.putProduct(aProduct(), undefined);

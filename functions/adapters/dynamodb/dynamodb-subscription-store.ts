@@ -212,6 +212,25 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     return Item ? SecretItemSchema.parse(Item).secret : undefined;
   }
 
+  async getWithSecret(id: string) {
+    // The record and its secret share a partition: one strongly consistent query reads both.
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': subscriptionKey(id).pk },
+        ConsistentRead: true,
+      }),
+    );
+    const record = Items?.find((item) => item.sk === subscriptionKey(id).sk);
+    if (!record) return undefined;
+    const secret = Items?.find((item) => item.sk === secretKey(id).sk);
+    return {
+      subscription: SubscriptionItemSchema.parse(record).record,
+      ...(secret ? { signingSecret: SecretItemSchema.parse(secret).secret } : {}),
+    };
+  }
+
   async claimDelivery(
     delivery: Pick<DeliveryRecord, 'subscriptionId' | 'notificationId' | 'productId' | 'type'>,
     leaseMs: number,

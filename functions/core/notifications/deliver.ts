@@ -28,10 +28,11 @@ export const deliver = async (
   attempt: number,
 ): Promise<DeliveryOutcome> => {
   const { notification } = message;
-  const stored = message.subscription.id.startsWith('producer:')
-    ? message.subscription
-    : await deps.subscriptions.get(message.subscription.id);
-  if (!stored) return { status: 'skipped', reason: 'the subscription was deleted' };
+  const current = message.subscription.id.startsWith('producer:')
+    ? { subscription: message.subscription }
+    : await deps.subscriptions.getWithSecret(message.subscription.id);
+  if (!current) return { status: 'skipped', reason: 'the subscription was deleted' };
+  const stored = current.subscription;
   if (stored.status !== 'active')
     return { status: 'skipped', reason: `the subscription is ${stored.status}` };
 
@@ -45,8 +46,7 @@ export const deliver = async (
     throw new DeliveryRetryError(`delivery ${notification.id} is in progress`);
 
   try {
-    const signingSecret =
-      stored.channel.kind === 'webhook' ? await deps.subscriptions.getSecret(stored.id) : undefined;
+    const signingSecret = stored.channel.kind === 'webhook' ? current.signingSecret : undefined;
     await deps.channels.send(stored.channel, notification, {
       subscriptionId: stored.id,
       ...(signingSecret ? { signingSecret } : {}),
