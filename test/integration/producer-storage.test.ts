@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../support/cli';
+import { cloneRepo } from '../support/git';
 import { type Received, startHttp } from '../support/http';
 import { startTestPlatform, type TestPlatform } from '../support/local-platform';
 
@@ -135,6 +139,56 @@ describe('Producer storage: products whose files live in their own bucket (a sec
     expect(JSON.parse(result.out)).toEqual([{ n: 3, total: 182.49 }]);
   });
 
+  it('checks and registers the S3 servers of a contract pushed to the data repo the same way', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'producer-storage-'));
+    try {
+      const repo = await cloneRepo(t.platform.endpoints.dataRepo, join(work, 'data'), {
+        name: 'logistics',
+        email: 'logistics@example.com',
+      });
+      await repo.write(
+        'returns/datacontract.yaml',
+        contract('returns', { servers: ['s3://team-returns/returns/'] }),
+      );
+      await repo.commit('returns: stored in our own bucket');
+      await repo.push();
+      await t.platform.bus.whenIdle();
+      expect(rejections('returns')).toEqual([
+        expect.objectContaining({
+          reason: 'location-unreadable',
+          errors: [
+            {
+              path: 'servers[0].location',
+              message: 'bucket "team-returns" does not exist (or is in another region)',
+            },
+          ],
+        }),
+      ]);
+
+      await t.s3.send(new CreateBucketCommand({ Bucket: 'team-returns' }));
+      await repo.write('returns/README.md', 'Returns, stored in team-returns.\n');
+      await repo.write(
+        'returns/datacontract.yaml',
+        contract('returns', { servers: ['s3://team-returns/returns/'] }) + '\n',
+      );
+      await repo.commit('returns: bucket created');
+      await repo.push();
+      await t.platform.bus.whenIdle();
+      await t.upload('returns/2026/part-0.csv', GOOD_CSV, 'team-returns');
+
+      const shown = JSON.parse((await cli('product', 'show', 'returns', '--json')).out) as {
+        locations: unknown[];
+        versions: { object: { bucket?: string } }[];
+      };
+      expect(shown.locations).toEqual(
+        expect.arrayContaining([{ kind: 's3', bucket: 'team-returns', prefix: 'returns/' }]),
+      );
+      expect(shown.versions.map((v) => v.object.bucket)).toEqual(['team-returns']);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
   it('ignores files of the bucket outside every registered prefix', async () => {
     const before = t.events.length;
     await t.upload('scratch/notes.csv', 'a,b\n1,2\n', 'team-logistics');
@@ -176,7 +230,8 @@ describe('Producer storage: products whose files live in their own bucket (a sec
       }),
     ]);
     const products = JSON.parse((await cli('products', '--json')).out) as { id: string }[];
-    expect(products.map((p) => p.id).sort()).toEqual(['orders', 'shipments']);
+    expect(products.map((p) => p.id)).not.toContain('parcels');
+    expect(products.map((p) => p.id)).not.toContain('parcels-eu');
   });
 
   it('moves a product to its own bucket: history kept, each subscriber told once where the data now lives', async () => {
