@@ -9,6 +9,7 @@ import { DataRepo, type DataRepoSettings } from '../constructs/data-repo';
 import { Notifications } from '../constructs/notifications';
 import { grantProducerStorageRead } from '../constructs/producer-storage-access';
 import { Publishing } from '../constructs/publishing';
+import { QueryPlane } from '../constructs/query-plane';
 import { StorageRegistration } from '../constructs/storage-registration';
 import { PLATFORM_TAG } from '../producer/platform-reference';
 
@@ -42,6 +43,7 @@ export class ProcessingStack extends Stack {
   public readonly catalogSync: CatalogSync;
   public readonly notifications: Notifications;
   public readonly storageRegistration: StorageRegistration;
+  public readonly queryPlane: QueryPlane;
 
   constructor(scope: Construct, id: string, props: ProcessingStackProps) {
     super(scope, id, props);
@@ -76,6 +78,12 @@ export class ProcessingStack extends Stack {
       stage: props.stage,
       bus: props.bus,
       table: props.table,
+    });
+    this.queryPlane = new QueryPlane(this, 'QueryPlane', {
+      stage: props.stage,
+      bus: props.bus,
+      table: props.table,
+      databasePrefix: 'data_mesh',
     });
     this.storageRegistration = new StorageRegistration(this, 'StorageRegistration', {
       stage: props.stage,

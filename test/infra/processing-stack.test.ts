@@ -195,6 +195,7 @@ describe('Stack: ProcessingStack', () => {
         built.processing.dataRepo.rule.node.id,
         built.processing.catalogSync.rule.node.id,
         built.processing.notifications.rule.node.id,
+        built.processing.queryPlane.rule.node.id,
       ];
       expect(deployed.sort()).toEqual(specs.map((s) => s.id).sort());
     });
