@@ -85,7 +85,12 @@ export const glueColumns = (contract: Pick<DataContract, 'table'>): GlueColumnsR
     }
     seen.set(name, column.name);
     const comment = commentOf(column);
-    columns.push({ name, type, ...(comment ? { comment } : {}) });
+    columns.push({
+      name,
+      type,
+      ...(comment ? { comment } : {}),
+      ...(column.logicalType === 'date' ? { dateFormat: column.format ?? 'yyyy-MM-dd' } : {}),
+    });
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, columns };
 };

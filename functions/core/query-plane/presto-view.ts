@@ -33,8 +33,22 @@ const projection = (column: QueryColumn, nullMarker: string): string => {
   if (column.type !== 'string') return quoted(column.name);
   const empty = `NULLIF(${quoted(column.name)}, '')`;
   const value = nullMarker ? `NULLIF(${empty}, ${literal(nullMarker)})` : empty;
+  if (column.dateFormat !== undefined) {
+    // Published files were validated against this format, so every non-null value parses.
+    return `CAST(date_parse(${value}, ${literal(dateParsePattern(column.dateFormat))}) AS date) AS ${quoted(column.name)}`;
+  }
   return `${value} AS ${quoted(column.name)}`;
 };
+
+/**
+ * A contract date format (`yyyy`, `MM`, `dd` and literal separators, as the validator accepts them) in the
+ * MySQL-style pattern of Athena's `date_parse`.
+ */
+export const dateParsePattern = (format: string): string =>
+  format.replaceAll('%', '%%').replaceAll('yyyy', '%Y').replaceAll('MM', '%m').replaceAll('dd', '%d');
+
+/** The type a view column has: a parsed date, or the column's own type. */
+const viewType = (column: QueryColumn) => (column.dateFormat !== undefined ? 'date' : column.type);
 
 export interface ProductViewInput {
   name: string;
@@ -47,7 +61,7 @@ export interface ProductViewInput {
   parameters: Record<string, string>;
 }
 
-/** The stable view of a product: the newest major's table, nulls as the contract means them. */
+/** The stable view of a product: the newest major's table, nulls as the contract means them, dates as dates. */
 export const productView = (input: ProductViewInput): ViewTable => {
   const select = input.columns.map((c) => projection(c, input.nullMarker)).join(', ');
   const originalSql = `SELECT ${select} FROM ${quoted(input.database)}.${quoted(input.table)}`;
@@ -55,12 +69,16 @@ export const productView = (input: ProductViewInput): ViewTable => {
     kind: 'view',
     name: input.name,
     ...(input.description ? { description: input.description } : {}),
-    columns: input.columns.map((c) => ({ ...c })),
+    columns: input.columns.map((c) => ({
+      name: c.name,
+      type: viewType(c),
+      ...(c.comment ? { comment: c.comment } : {}),
+    })),
     originalText: encodePrestoView({
       originalSql,
       catalog: 'awsdatacatalog',
       schema: input.database,
-      columns: input.columns.map((c) => ({ name: c.name, type: prestoTypeOf(c.type) })),
+      columns: input.columns.map((c) => ({ name: c.name, type: prestoTypeOf(viewType(c)) })),
     }),
     expandedText: '/* Presto View */',
     parameters: { presto_view: 'true', comment: 'Presto View', ...input.parameters },

@@ -3,6 +3,11 @@ export interface QueryColumn {
   readonly name: string;
   readonly type: string;
   readonly comment?: string;
+  /**
+   * A contract date stored as text (the SerDe cannot read it as a date): its format, which the product's view
+   * parses so that consumers get a `date`.
+   */
+  readonly dateFormat?: string;
 }
 
 /** A table over files listed by a symlink manifest (Glue `EXTERNAL_TABLE`). */

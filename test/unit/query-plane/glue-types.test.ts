@@ -67,7 +67,12 @@ describe('Query plane: Glue/Athena types of contract columns', () => {
         { name: 'order_id', type: 'bigint', comment: 'Order number' },
         { name: 'amount', type: 'double' },
         { name: 'paid', type: 'boolean' },
-        { name: 'order_date', type: 'string', comment: '[date as text (dd.MM.yyyy)]' },
+        {
+          name: 'order_date',
+          type: 'string',
+          comment: '[date as text (dd.MM.yyyy)]',
+          dateFormat: 'dd.MM.yyyy',
+        },
         { name: 'ordered_at', type: 'string', comment: 'When [ISO 8601 timestamp as text]' },
         { name: 'note', type: 'string' },
       ],
