@@ -73,6 +73,7 @@ export const buildGitOpsDeps = async (env: NodeJS.ProcessEnv = process.env): Pro
     teams: config.TEAMS_JSON ?? {},
     settings: DEFAULT_GIT_OPS_SETTINGS,
     storage: new S3ObjectStore(createS3Client(env)),
+    ...(config.DATA_BUCKET_NAME ? { defaultBucket: config.DATA_BUCKET_NAME } : {}),
     syncSubscriptions: (file) => syncGitopsSubscriptions(subscriptionDeps, file),
   };
 };

@@ -78,6 +78,8 @@ export const GitEnvSchema = z.object({
   NOTIFY_MODE: z._default(z.enum(['aws', 'local']), 'aws'),
   /** Team → members (usernames or emails). */
   TEAMS_JSON: z.optional(json(z.record(z.string(), z.array(z.string())))),
+  /** The platform's default bucket (contracts may declare S3 servers elsewhere only). */
+  DATA_BUCKET_NAME: z.optional(nonEmpty),
 });
 
 export type GitEnv = z.infer<typeof GitEnvSchema>;

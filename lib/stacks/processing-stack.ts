@@ -67,6 +67,7 @@ export class ProcessingStack extends Stack {
     });
     // A contract pushed to the data repo may declare S3 servers, which the processor checks it can read.
     grantProducerStorageRead(this.dataRepo.processor, producerAccounts, { list: true });
+    this.dataRepo.processor.addEnvironment('DATA_BUCKET_NAME', props.dataBucket.bucketName);
     this.catalogSync = new CatalogSync(this, 'CatalogSync', {
       stage: props.stage,
       bus: props.bus,

@@ -189,6 +189,25 @@ describe('Producer storage: products whose files live in their own bucket (a sec
     }
   });
 
+  it("refuses a contract declaring a prefix of the platform's default bucket (another product's folder there)", async () => {
+    await t.upload(
+      'squatter/datacontract.yaml',
+      contract('squatter', { servers: [`s3://${t.bucket}/invoices/`] }),
+    );
+
+    expect(rejections('squatter')).toEqual([
+      expect.objectContaining({
+        reason: 'invalid-contract',
+        errors: [
+          {
+            path: 'servers[0].location',
+            message: `${t.bucket} is the platform's default bucket, where a product's folder is squatter/ by convention: declare only buckets of your own`,
+          },
+        ],
+      }),
+    ]);
+  });
+
   it('ignores files of the bucket outside every registered prefix', async () => {
     const before = t.events.length;
     await t.upload('scratch/notes.csv', 'a,b\n1,2\n', 'team-logistics');

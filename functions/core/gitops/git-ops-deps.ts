@@ -19,6 +19,8 @@ export interface GitOpsDeps {
   settings: GitOpsSettings;
   /** Checks S3 locations a contract declares in its servers before they are registered. */
   storage?: Pick<ObjectStore, 'probe'>;
+  /** The platform's default bucket: contracts may not declare prefixes in it. */
+  defaultBucket?: string;
   /** Applies a consumer's `subscriptions.yaml` (absent: GitOps subscriptions are not handled). */
   syncSubscriptions?: (file: {
     path: string;

@@ -30,7 +30,12 @@ export const registerContract = async (
 
   const location: StorageLocation = { kind: 's3', bucket: folder.bucket, prefix: folder.prefix };
   return applyContract(
-    { registry: deps.registry, clock: deps.clock, storage: deps.objects },
+    {
+      registry: deps.registry,
+      clock: deps.clock,
+      storage: deps.objects,
+      ...(deps.settings.defaultBucket ? { defaultBucket: deps.settings.defaultBucket } : {}),
+    },
     { productId, contract: parsed.contract, text: read.text, ref, location },
     ids,
   );

@@ -10,6 +10,8 @@ export interface StorageDeps {
   registry: Registry;
   /** Checks that the platform can read a declared location before it is registered. */
   storage?: Pick<ObjectStore, 'probe'>;
+  /** The platform's default bucket, organised by product folder: no contract may declare a prefix in it. */
+  defaultBucket?: string;
 }
 
 export type DeclaredClaims =
@@ -33,6 +35,18 @@ export const claimDeclaredLocations = async (
   const declared = declaredS3Locations(contract);
   if (!declared.ok) return { ok: false, reason: 'invalid-contract', problems: declared.problems };
   if (declared.locations.length === 0) return { ok: true };
+  // A declared prefix there could take another product's folder before that product registers it.
+  const inDefault = declared.locations.filter((d) => d.location.bucket === deps.defaultBucket);
+  if (inDefault.length > 0) {
+    return {
+      ok: false,
+      reason: 'invalid-contract',
+      problems: inDefault.map(({ path }) => ({
+        path,
+        message: `${deps.defaultBucket} is the platform's default bucket, where a product's folder is ${productId}/ by convention: declare only buckets of your own`,
+      })),
+    };
+  }
 
   const registered = await deps.registry.listLocations(productId);
   const fresh = declared.locations.filter((d) => !registered.some((r) => sameLocation(r, d.location)));
