@@ -11,9 +11,9 @@ import {
 import { SubscriptionCreated } from './domain/subscription-events';
 import { GitPushReceived } from './inbound/git-push-received';
 import { S3ObjectCreated } from './inbound/s3-object-created';
+import { CONTRACT_FILE_NAMES, QUARANTINE_PREFIX } from './object-keys';
 
-/** Objects under this prefix are quarantined files; no rule matches them, so moving a file there never loops. */
-export const QUARANTINE_PREFIX = '_quarantine/';
+export { CONTRACT_FILE_NAMES, QUARANTINE_PREFIX };
 
 /** An EventBridge event pattern, as JSON. */
 export type EventPattern = Record<string, unknown>;
@@ -60,9 +60,6 @@ export const NOTIFICATION_EVENTS = [
   DataProductStorageChanged,
   SubscriptionCreated,
 ] as const;
-
-/** The contract file names of a product folder (`<product-id>/datacontract.yaml`). */
-export const CONTRACT_FILE_NAMES = ['datacontract.yaml', 'datacontract.yml', 'datacontract.json'] as const;
 
 /**
  * Every rule of the platform, built from the event contracts. The object rules match any bucket: only

@@ -7,7 +7,6 @@ import { GiteaGitProvider } from '../adapters/git/gitea-git-provider';
 import { GitHubGitProvider } from '../adapters/git/github-git-provider';
 import { GitLabGitProvider } from '../adapters/git/gitlab-git-provider';
 import { LocalGitProvider } from '../adapters/git/local-git-provider';
-import { S3ObjectStore } from '../adapters/s3/s3-object-store';
 import { SecretsManagerJson } from '../adapters/secrets/secrets-manager-json';
 import { ConfigurationError } from '../core/errors';
 import { DEFAULT_GIT_OPS_SETTINGS, type GitOpsDeps } from '../core/gitops/git-ops-deps';
@@ -16,7 +15,7 @@ import { syncGitopsSubscriptions } from '../core/notifications/gitops-subscripti
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../core/notifications/notification-deps';
 import type { WebhookConfig } from '../core/webhooks/interpret-webhook';
 import type { GitProvider } from '../ports/git-provider';
-import { createDynamoClient, createEventsClient, createS3Client } from '../shared/clients';
+import { createDynamoClient, createEventsClient, createLocationProbe } from '../shared/clients';
 import { type GitEnv, GitEnvSchema, parseEnv, WebhookSecretsSchema } from '../shared/env';
 import { logger } from '../shared/logger';
 import * as z from '../shared/zod';
@@ -72,7 +71,7 @@ export const buildGitOpsDeps = async (env: NodeJS.ProcessEnv = process.env): Pro
     logger,
     teams: config.TEAMS_JSON ?? {},
     settings: DEFAULT_GIT_OPS_SETTINGS,
-    storage: new S3ObjectStore(createS3Client(env)),
+    storage: createLocationProbe(env),
     ...(config.DATA_BUCKET_NAME ? { defaultBucket: config.DATA_BUCKET_NAME } : {}),
     syncSubscriptions: (file) => syncGitopsSubscriptions(subscriptionDeps, file),
   };

@@ -2,7 +2,7 @@ import { DynamoDbRegistry } from '../adapters/dynamodb/dynamodb-registry';
 import { EventBridgePublisher } from '../adapters/eventbridge/eventbridge-publisher';
 import { S3ObjectStore } from '../adapters/s3/s3-object-store';
 import { DEFAULT_PUBLISHING_SETTINGS, type PublishingDeps } from '../core/publishing/publishing-deps';
-import { createClients } from '../shared/clients';
+import { createClients, createLocationProbe } from '../shared/clients';
 import { PublishingEnvSchema, parseEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 
@@ -13,6 +13,7 @@ export const buildPublishingDeps = (env: NodeJS.ProcessEnv = process.env): Publi
   return {
     registry: new DynamoDbRegistry(clients.dynamo, config.TABLE_NAME),
     objects: new S3ObjectStore(clients.s3),
+    storage: createLocationProbe(env),
     events: new EventBridgePublisher(clients.events, config.EVENT_BUS_NAME),
     clock: () => new Date(),
     logger,

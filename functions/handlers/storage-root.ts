@@ -1,10 +1,9 @@
 import { PresignedUrlResponder } from '../adapters/cloudformation/presigned-url-responder';
 import { DynamoDbRegistry } from '../adapters/dynamodb/dynamodb-registry';
 import { EventBridgePublisher } from '../adapters/eventbridge/eventbridge-publisher';
-import { S3ObjectStore } from '../adapters/s3/s3-object-store';
 import type { ProducerRegistrationDeps } from '../core/storage/producer-registration';
 import type { CustomResourceResponder } from '../ports/custom-resource-responder';
-import { createDynamoClient, createEventsClient, createS3Client } from '../shared/clients';
+import { createDynamoClient, createEventsClient, createLocationProbe } from '../shared/clients';
 import { parseEnv, StorageRegistrationEnvSchema } from '../shared/env';
 
 export interface StorageRegistrationDeps extends ProducerRegistrationDeps {
@@ -20,7 +19,7 @@ export const buildStorageRegistrationDeps = (
   const config = parseEnv(StorageRegistrationEnvSchema, env);
   return {
     registry: new DynamoDbRegistry(createDynamoClient(env), config.TABLE_NAME),
-    storage: new S3ObjectStore(createS3Client(env)),
+    storage: createLocationProbe(env),
     events: new EventBridgePublisher(createEventsClient(env), config.EVENT_BUS_NAME),
     clock: () => new Date(),
     responder: new PresignedUrlResponder(),

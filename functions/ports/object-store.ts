@@ -14,11 +14,4 @@ export interface ObjectStore {
   ): Promise<{ versionId?: string }>;
   putText(bucket: string, key: string, body: string, contentType: string): Promise<void>;
   delete(bucket: string, key: string, versionId?: string): Promise<void>;
-  /**
-   * Whether the platform may list (and so read) a prefix, and whether anything is stored under it; or, when it
-   * may not, why (no such bucket, access denied), in words for the producer. Transient failures throw.
-   */
-  probe(bucket: string, prefix: string): Promise<LocationProbe>;
 }
-
-export type LocationProbe = { readable: true; hasObjects: boolean } | { readable: false; reason: string };

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3LocationProbe } from '../adapters/s3/s3-location-probe';
 
 /**
  * SDK clients, created once per process. On AWS, endpoints, region and credentials come from the Lambda
@@ -51,3 +52,17 @@ export const createClients = (env: NodeJS.ProcessEnv) => ({
   dynamo: createDynamoClient(env),
   events: createEventsClient(env),
 });
+
+/** The signed-request probe of bucket prefixes (see S3LocationProbe), from the same variables as the clients. */
+export const createLocationProbe = (env: NodeJS.ProcessEnv) =>
+  new S3LocationProbe({
+    region: env.AWS_REGION ?? 'us-east-1',
+    // Read on every probe: Lambda refreshes its role's credentials in the environment.
+    credentials: () => ({
+      accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    }),
+    ...(env.AWS_ENDPOINT_URL_S3 ? { endpoint: env.AWS_ENDPOINT_URL_S3 } : {}),
+    forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
+  });

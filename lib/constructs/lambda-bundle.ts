@@ -19,9 +19,11 @@ export const LAMBDA_BUNDLE = {
    * Substitutions that hold inside Lambda only, each worth its bytes:
    * - Lambda hands a function its role's credentials in environment variables, so the SDK's default chain
    *   (SSO, INI files, web identity, metadata service: ~110 KB with its nested clients) becomes `fromEnv`;
-   * - `yaml` resolves to CommonJS for Node, which esbuild cannot tree-shake; its ESM build is the same code.
+   * - `yaml` resolves to CommonJS for Node, which esbuild cannot tree-shake; its ESM build is the same code;
+   * - DynamoDB's endpoint-discovery cache needs five methods of an LRU cache, not mnemonist (~7 KB).
    */
   aliases: {
+    'mnemonist/lru-cache': `${REPO_ROOT}functions/shared/lru-cache.ts`,
     '@aws-sdk/credential-provider-node': `${REPO_ROOT}functions/shared/lambda-credential-provider.ts`,
     yaml: `${REPO_ROOT}node_modules/yaml/browser/index.js`,
   },

@@ -1,6 +1,6 @@
 import { Aws, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { QUARANTINE_PREFIX } from '../../events/rules';
+import { QUARANTINE_PREFIX } from '../../events/object-keys';
 import { acknowledgeWildcardResources } from '../nag';
 import type { HouseFunction } from './house-function';
 

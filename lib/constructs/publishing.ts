@@ -9,12 +9,8 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { S3ObjectCreated } from '../../events/inbound/s3-object-created';
-import {
-  platformRules,
-  QUARANTINE_PREFIX,
-  type RuleSpec,
-  type EventPattern as SpecPattern,
-} from '../../events/rules';
+import { QUARANTINE_PREFIX } from '../../events/object-keys';
+import { platformRules, type RuleSpec, type EventPattern as SpecPattern } from '../../events/rules';
 import { acknowledgeWildcardResources } from '../nag';
 import { deadLetterQueue, notEmptyAlarm, READ_DEAD_LETTER } from './dead-letter';
 import { HouseFunction } from './house-function';

@@ -7,7 +7,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { S3_CREATE_DEFAULT_LOGGING_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
-import { QUARANTINE_PREFIX } from '../../events/rules';
+import { QUARANTINE_PREFIX } from '../../events/object-keys';
 import { acknowledgeBucketNotificationsHandler } from '../nag';
 import { PLATFORM_TAG, type PlatformReference, platformArns } from './platform-reference';
 

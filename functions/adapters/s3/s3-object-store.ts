@@ -3,14 +3,13 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
   NoSuchKey,
   NotFound,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { ObjectNotFoundError } from '../../core/errors';
-import type { LocationProbe, ObjectStore } from '../../ports/object-store';
+import type { ObjectStore } from '../../ports/object-store';
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<Uint8Array> =>
   typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
@@ -76,30 +75,5 @@ export class S3ObjectStore implements ObjectStore {
 
   async delete(bucket: string, key: string, versionId?: string) {
     await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
-  }
-
-  async probe(bucket: string, prefix: string): Promise<LocationProbe> {
-    try {
-      const out = await this.client.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }),
-      );
-      return { readable: true, hasObjects: (out.KeyCount ?? out.Contents?.length ?? 0) > 0 };
-    } catch (error) {
-      const name = error instanceof Error ? error.name : '';
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (name === 'NoSuchBucket' || status === 404) {
-        return { readable: false, reason: `bucket "${bucket}" does not exist (or is in another region)` };
-      }
-      if (name === 'AccessDenied' || status === 403) {
-        return {
-          readable: false,
-          reason: `access denied listing s3://${bucket}/${prefix}: the bucket policy must allow the platform's functions s3:ListBucket and s3:GetObject* (the ProducerBucket construct grants both)`,
-        };
-      }
-      if (name === 'PermanentRedirect' || status === 301) {
-        return { readable: false, reason: `bucket "${bucket}" is in another region than the platform` };
-      }
-      throw error;
-    }
   }
 }

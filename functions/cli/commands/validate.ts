@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { CONTRACT_FILE_NAMES } from '../../../events/rules';
+import { CONTRACT_FILE_NAMES } from '../../../events/object-keys';
 import type { DataContract } from '../../core/contracts/data-contract';
 import { parseContract } from '../../core/contracts/parse-contract';
 import { assessContractChange, type ContractChangeAssessment } from '../../core/contracts/schema-diff';

@@ -1,8 +1,8 @@
 import type { Clock } from '../../ports/clock';
 import type { EventPublisher } from '../../ports/event-publisher';
 import type { GitProvider } from '../../ports/git-provider';
+import type { LocationProber } from '../../ports/location-probe';
 import type { Logger } from '../../ports/logger';
-import type { ObjectStore } from '../../ports/object-store';
 import type { Registry } from '../../ports/registry';
 import type { SubscriptionsSyncResult } from '../notifications/gitops-subscriptions';
 import type { TeamsConfig } from './ownership';
@@ -18,7 +18,7 @@ export interface GitOpsDeps {
   teams: TeamsConfig;
   settings: GitOpsSettings;
   /** Checks S3 locations a contract declares in its servers before they are registered. */
-  storage?: Pick<ObjectStore, 'probe'>;
+  storage?: LocationProber;
   /** The platform's default bucket: contracts may not declare prefixes in it. */
   defaultBucket?: string;
   /** Applies a consumer's `subscriptions.yaml` (absent: GitOps subscriptions are not handled). */

@@ -1,5 +1,5 @@
 import { DataProductDeprecated } from '../../../events/domain/product-events';
-import { CONTRACT_FILE_NAMES } from '../../../events/rules';
+import { CONTRACT_FILE_NAMES } from '../../../events/object-keys';
 import { type OutgoingEvent, outgoing } from '../../ports/event-publisher';
 import type { DataContract } from '../contracts/data-contract';
 import { parseContract } from '../contracts/parse-contract';

@@ -1,4 +1,4 @@
-import { CONTRACT_FILE_NAMES, QUARANTINE_PREFIX } from '../../../events/rules';
+import { CONTRACT_FILE_NAMES, QUARANTINE_PREFIX } from '../../../events/object-keys';
 import { PRODUCT_ID_PATTERN } from '../contracts/data-contract';
 
 /** A product's folder in a bucket: `<product-id>/` by convention, or a registered prefix of another bucket. */

@@ -1,4 +1,4 @@
-import { QUARANTINE_PREFIX } from '../../../events/rules';
+import { QUARANTINE_PREFIX } from '../../../events/object-keys';
 import type { OutgoingEvent } from '../../ports/event-publisher';
 import { EventInProgressError, ObjectNotFoundError } from '../errors';
 import { deterministicId } from '../ids';

@@ -1,4 +1,4 @@
-import { CONTRACT_FILE_NAMES, QUARANTINE_PREFIX } from '../../../events/rules';
+import { CONTRACT_FILE_NAMES, QUARANTINE_PREFIX } from '../../../events/object-keys';
 import type { OutgoingEvent } from '../../ports/event-publisher';
 import { validateCsv } from '../csv/validate-csv';
 import { ContractPendingError } from '../errors';

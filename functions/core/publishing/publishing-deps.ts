@@ -1,5 +1,6 @@
 import type { Clock } from '../../ports/clock';
 import type { EventPublisher } from '../../ports/event-publisher';
+import type { LocationProber } from '../../ports/location-probe';
 import type { Logger } from '../../ports/logger';
 import type { ObjectStore } from '../../ports/object-store';
 import type { Registry } from '../../ports/registry';
@@ -8,6 +9,8 @@ import type { Registry } from '../../ports/registry';
 export interface PublishingDeps {
   registry: Registry;
   objects: ObjectStore;
+  /** Checks the S3 locations a contract declares before they are registered. */
+  storage: LocationProber;
   events: EventPublisher;
   clock: Clock;
   logger: Logger;

@@ -33,7 +33,7 @@ export const registerContract = async (
     {
       registry: deps.registry,
       clock: deps.clock,
-      storage: deps.objects,
+      storage: deps.storage,
       ...(deps.settings.defaultBucket ? { defaultBucket: deps.settings.defaultBucket } : {}),
     },
     { productId, contract: parsed.contract, text: read.text, ref, location },

@@ -1,4 +1,4 @@
-import type { ObjectStore } from '../../ports/object-store';
+import type { LocationProber } from '../../ports/location-probe';
 import type { Registry } from '../../ports/registry';
 import type { DataContract } from '../contracts/data-contract';
 import type { Problem } from '../problem';
@@ -9,7 +9,7 @@ import { declaredS3Locations, type S3Location, sameLocation } from './declared-l
 export interface StorageDeps {
   registry: Registry;
   /** Checks that the platform can read a declared location before it is registered. */
-  storage?: Pick<ObjectStore, 'probe'>;
+  storage?: LocationProber;
   /** The platform's default bucket, organised by product folder: no contract may declare a prefix in it. */
   defaultBucket?: string;
 }

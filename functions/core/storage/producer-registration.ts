@@ -2,7 +2,7 @@ import { DataProductStorageChanged } from '../../../events/domain/product-events
 import type { Clock } from '../../ports/clock';
 import type { EventPublisher, OutgoingEvent } from '../../ports/event-publisher';
 import { outgoing } from '../../ports/event-publisher';
-import type { ObjectStore } from '../../ports/object-store';
+import type { LocationProber } from '../../ports/location-probe';
 import type { Registry } from '../../ports/registry';
 import { deterministicId } from '../ids';
 import { claimProblem } from '../publishing/claim-problem';
@@ -11,7 +11,7 @@ import type { S3Location } from './declared-locations';
 /** What registering a producer bucket depends on. */
 export interface ProducerRegistrationDeps {
   registry: Registry;
-  storage: Pick<ObjectStore, 'probe'>;
+  storage: LocationProber;
   events: EventPublisher;
   clock: Clock;
 }
