@@ -20,7 +20,7 @@ const physicalId = ({ productId, location }: ProducerLocation) =>
   `${productId}@s3://${location.bucket}/${location.prefix}`;
 
 /** The registration a request's properties describe, or why they describe none. */
-const registrationOf = (properties: Record<string, unknown>): ProducerLocation | string => {
+const registrationOf = (properties: Record<string, unknown>, account: string): ProducerLocation | string => {
   const parsed = StorageRegistrationPropertiesSchema.safeParse(properties);
   if (!parsed.success)
     return `invalid properties: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
@@ -29,7 +29,7 @@ const registrationOf = (properties: Record<string, unknown>): ProducerLocation |
     return `ProductId "${ProductId}" is not a product id (lowercase letters, digits and dashes, optionally dotted by domain)`;
   const location = parseS3Uri(`s3://${BucketName}/${Prefix}`);
   if (typeof location === 'string') return location;
-  return { productId: ProductId, location };
+  return { productId: ProductId, location, account };
 };
 
 const accountOf = (stackId: string) => stackId.split(':')[4] ?? '';
@@ -73,8 +73,8 @@ const outcome = async (
   deps: StorageRegistrationDeps,
   request: StorageRegistrationRequest,
 ): Promise<CustomResourceResponse> => {
-  const registration = registrationOf(request.ResourceProperties);
   const account = accountOf(request.StackId);
+  const registration = registrationOf(request.ResourceProperties, account);
 
   if (request.RequestType === 'Delete') {
     // A failed Create leaves a physical id that names nothing registered: deleting it must succeed.

@@ -22,7 +22,8 @@ export const buildStorageRegistrationDeps = (
     storage: createLocationProbe(env),
     events: new EventBridgePublisher(createEventsClient(env), config.EVENT_BUS_NAME),
     clock: () => new Date(),
-    responder: new PresignedUrlResponder(),
+    ...(config.DATA_BUCKET_NAME ? { defaultBucket: config.DATA_BUCKET_NAME } : {}),
+    responder: new PresignedUrlResponder({ allowLoopback: config.MESH_LOCAL === 'true' }),
     ...(config.ALLOWED_ACCOUNTS ? { allowedAccounts: config.ALLOWED_ACCOUNTS } : {}),
   };
 };

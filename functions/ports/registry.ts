@@ -22,6 +22,12 @@ export interface Registry {
    * prefix, one product: files are never ambiguous). Idempotent for the same product.
    */
   claimLocation(location: StorageLocation, productId: string): Promise<ClaimOutcome>;
+  /**
+   * The AWS account that registers storage for a product through `ProducerBucket` stacks: the first one to do
+   * so, for a product that did not exist yet. Returns the account on record (the given one when it is new).
+   */
+  claimRegistrant(productId: string, account: string): Promise<string>;
+  getRegistrant(productId: string): Promise<string | undefined>;
   /** Unbinds a location from its product (its versions stay). Only the owner can release it. */
   releaseLocation(location: StorageLocation, productId: string): Promise<ReleaseOutcome>;
   /** The product owning the longest registered prefix of `key` in `bucket`. */

@@ -125,6 +125,10 @@ export const QueryPlaneEnvSchema = z.object({
 export const StorageRegistrationEnvSchema = z.object({
   TABLE_NAME: nonEmpty,
   EVENT_BUS_NAME: nonEmpty,
+  /** The platform's default bucket: never a producer's. */
+  DATA_BUCKET_NAME: z.optional(nonEmpty),
+  /** `true` only on one machine: CloudFormation's stand-in answers on http://127.0.0.1. */
+  MESH_LOCAL: z.optional(z.enum(['true', 'false'])),
   /** Accounts whose stacks may register buckets (comma-separated); unset: any account that can invoke. */
   ALLOWED_ACCOUNTS: z.optional(
     z.pipe(

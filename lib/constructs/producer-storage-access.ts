@@ -1,4 +1,4 @@
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { QUARANTINE_PREFIX } from '../../events/object-keys';
 import { acknowledgeWildcardResources } from '../nag';
@@ -6,18 +6,18 @@ import type { HouseFunction } from './house-function';
 
 /**
  * Access of a platform function to producer buckets, which are registered at run time and so cannot be
- * named here. Every statement is limited to buckets owned by the platform's own account or a listed producer
- * account (`s3:ResourceAccount`); across accounts the producer's bucket policy must also allow it, which
- * `ProducerBucket` does for the product's prefix only.
+ * named here. Every statement is limited to buckets owned by a listed producer account (`s3:ResourceAccount`),
+ * never the platform's own (its other buckets are none of a producer's business; list the platform account
+ * in `producerAccounts` to host producer buckets there); the producer's bucket policy must also allow it,
+ * which `ProducerBucket` does for the product's prefix only.
  */
 export const grantProducerStorageRead = (
   fn: HouseFunction,
   producerAccounts: readonly string[],
   access: { list?: boolean; read?: boolean; quarantine?: boolean },
 ) => {
-  const conditions = {
-    StringEquals: { 's3:ResourceAccount': [Stack.of(fn).account, ...producerAccounts] },
-  };
+  if (producerAccounts.length === 0) return;
+  const conditions = { StringEquals: { 's3:ResourceAccount': [...producerAccounts] } };
   const anyBucket = `arn:${Aws.PARTITION}:s3:::*`;
   const anyObject = `arn:${Aws.PARTITION}:s3:::*/*`;
   const quarantined = `arn:${Aws.PARTITION}:s3:::*/${QUARANTINE_PREFIX}*`;
@@ -62,7 +62,7 @@ export const grantProducerStorageRead = (
     fn.defaultPolicy,
     [...new Set(statements.map(([, resource]) => resource))],
     'Producer buckets are registered at run time (ProducerBucket, contract servers), so they cannot be named ' +
-      'at deploy time; access is limited to buckets of the platform account and the listed producer accounts ' +
-      "(s3:ResourceAccount), and across accounts to what each producer's bucket policy grants.",
+      'at deploy time; access is limited to buckets of the listed producer accounts (s3:ResourceAccount) and to ' +
+      "what each producer's bucket policy grants.",
   );
 };

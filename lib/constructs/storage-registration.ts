@@ -1,9 +1,10 @@
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { AccountPrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { platformNames } from '../producer/platform-reference';
@@ -17,6 +18,8 @@ export interface StorageRegistrationProps {
   readonly table: ITable;
   /** Accounts whose `ProducerBucket` stacks may register (CDK context `producerAccounts`). */
   readonly producerAccounts: readonly string[];
+  /** The platform's default bucket, which no producer may register in. */
+  readonly dataBucket: IBucket;
 }
 
 /**
@@ -32,14 +35,17 @@ export class StorageRegistration extends Construct {
   constructor(scope: Construct, id: string, props: StorageRegistrationProps) {
     super(scope, id);
     const { stage, bus, table, producerAccounts } = props;
-    const ownAccount = Stack.of(this).account;
     this.function = new HouseFunction(this, 'Function', {
       handler: 'storage-registration',
       functionName: platformNames(stage).registrationFunctionName,
       description: 'Registers producer buckets (ProducerBucket custom resource): bucket + prefix → product',
       memorySize: 256,
       timeout: Duration.seconds(30),
-      environment: { ALLOWED_ACCOUNTS: [ownAccount, ...producerAccounts].join(',') },
+      environment: {
+        // None listed: every request is refused (an empty list allows no account).
+        ALLOWED_ACCOUNTS: producerAccounts.join(',') || 'none',
+        DATA_BUCKET_NAME: props.dataBucket.bucketName,
+      },
     });
     this.function.bindTable(table, 'RW', 'TABLE_NAME').bindBus(bus, 'EVENT_BUS_NAME');
     grantProducerStorageRead(this.function, producerAccounts, { list: true });

@@ -91,6 +91,7 @@ export class ProcessingStack extends Stack {
       bus: props.bus,
       table: props.table,
       producerAccounts,
+      dataBucket: props.dataBucket,
     });
   }
 }

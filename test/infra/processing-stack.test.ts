@@ -120,26 +120,16 @@ describe('Stack: ProcessingStack', () => {
     // Producer buckets are registered at run time: those grants are bounded by account, not by bucket name.
     return { statements, s3: s3.filter((s) => !s.Condition), producer: s3.filter((s) => s.Condition) };
   };
-  const anyOwnBucket = (resource: string) => ({
-    Effect: 'Allow',
-    Condition: { StringEquals: { 's3:ResourceAccount': [{ Ref: 'AWS::AccountId' }] } },
-    Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, resource]] },
-  });
   const objects = (suffix: string) => ({ 'Fn::Join': ['', [ref.bucketArn, suffix]] });
 
-  it('lets the contract function only read objects, of the data bucket and of producer buckets', () => {
+  it('lets the contract function only read objects of the data bucket (no producer accounts listed)', () => {
     const { s3, producer } = s3StatementsOf('contract');
     expect(s3).toEqual([
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: ref.bucketArn },
       { Effect: 'Allow', Action: 's3:GetObject*', Resource: objects('/*') },
     ]);
-    expect(producer).toEqual([
-      { ...anyOwnBucket(':s3:::*'), Action: 's3:ListBucket' },
-      {
-        ...anyOwnBucket(':s3:::*/*'),
-        Action: ['s3:GetObject', 's3:GetObjectTagging', 's3:GetObjectVersion', 's3:GetObjectVersionTagging'],
-      },
-    ]);
+    // No producer accounts in this app: no access beyond the data bucket.
+    expect(producer).toEqual([]);
   });
 
   it('lets the data function read any object, write only under the quarantine prefix, delete originals', () => {
@@ -160,21 +150,7 @@ describe('Stack: ProcessingStack', () => {
       ]),
     );
     expect(s3).toHaveLength(3);
-    expect(producer).toEqual([
-      { ...anyOwnBucket(':s3:::*'), Action: 's3:ListBucket' },
-      {
-        ...anyOwnBucket(':s3:::*/*'),
-        Action: [
-          's3:DeleteObject',
-          's3:DeleteObjectVersion',
-          's3:GetObject',
-          's3:GetObjectTagging',
-          's3:GetObjectVersion',
-          's3:GetObjectVersionTagging',
-        ],
-      },
-      { ...anyOwnBucket(':s3:::*/_quarantine/*'), Action: ['s3:PutObject', 's3:PutObjectTagging'] },
-    ]);
+    expect(producer).toEqual([]);
     // Table read/write and PutEvents on the platform bus come from bindTable/bindBus.
     expect(statements).toEqual(
       expect.arrayContaining([

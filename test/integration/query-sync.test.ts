@@ -417,6 +417,24 @@ describe('Query-plane sync (registry on dynalite, manifests on the local S3 serv
     expect(await manifest('data_mesh_default', 'misc_v1')).toBe('');
   });
 
+  it("refuses to overwrite another product's table whose name sanitises the same (sales.orders, sales-orders)", async () => {
+    const first = aProduct({ id: 'shop.basket', domain: 'shop', contract: aContract({ domain: 'shop' }) });
+    const second = aProduct({ id: 'shop-basket', domain: 'shop', contract: aContract({ domain: 'shop' }) });
+    await registry.putProduct(first, undefined);
+    await registry.putProduct(second, undefined);
+    await handler(updated(first), context);
+
+    const error = await handler(updated(second), context).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(UnmappableContractError);
+    expect((error as Error).message).toContain(
+      "its table data_mesh_shop.shop_basket_v1 is already product shop.basket's (names are sanitised)",
+    );
+    expect(fake.tables.get('data_mesh_shop.shop_basket_v1')?.Parameters?.['datamesh.productId']).toBe(
+      'shop.basket',
+    );
+  });
+
   describe('a contract whose columns Athena cannot have', () => {
     it('refuses columns that become one Glue name: non-retryable, no database, no table, no manifest', async () => {
       const clash = aProduct({

@@ -53,6 +53,7 @@ describe('Storage registration (the ProducerBucket custom resource) against the 
     const deps = buildStorageRegistrationDeps({
       ...t.platform.env,
       ALLOWED_ACCOUNTS: `${PRODUCER},222222222222`,
+      MESH_LOCAL: 'true',
     });
     handler = makeHandler(() => deps);
     await t.s3.send(new CreateBucketCommand({ Bucket: 'team-orders' }));
@@ -160,22 +161,60 @@ describe('Storage registration (the ProducerBucket custom resource) against the 
     );
   });
 
-  it('deletes a failed registration without touching anyone’s location', async () => {
-    const response = await invoke(
-      request(
-        'Delete',
-        { ProductId: 'invoices', BucketName: 'team-orders', Prefix: 'orders/' },
-        {
-          PhysicalResourceId: 'failed-request-4',
-        },
-      ),
-    );
+  it('deletes a failed registration without touching the live one with the same properties', async () => {
+    const response = await invoke(request('Delete', ORDERS, { PhysicalResourceId: 'failed-request-4' }));
 
     expect(response?.Status).toBe('SUCCESS');
     const shown = JSON.parse((await cli('product', 'show', 'orders', '--json')).out) as {
       locations: unknown[];
     };
     expect(shown.locations).toEqual([{ kind: 's3', bucket: 'team-orders', prefix: 'orders/' }]);
+  });
+
+  it("binds a product to the account that first registered its storage: another account's stack is refused", async () => {
+    const other = (type: 'Create' | 'Delete', extra: Record<string, unknown> = {}) => ({
+      ...request(type, ORDERS, extra),
+      StackId: 'arn:aws:cloudformation:eu-west-1:222222222222:stack/takeover/1',
+    });
+    const create = await invoke(other('Create'));
+    expect(create?.Reason).toBe(
+      'cannot register s3://team-orders/orders/ for orders: product orders registers its storage from account 111111111111',
+    );
+    // Nor can it give the product's storage back.
+    expect(
+      (await invoke(other('Delete', { PhysicalResourceId: 'orders@s3://team-orders/orders/' })))?.Status,
+    ).toBe('SUCCESS');
+    const shown = JSON.parse((await cli('product', 'show', 'orders', '--json')).out) as {
+      locations: unknown[];
+    };
+    expect(shown.locations).toEqual([{ kind: 's3', bucket: 'team-orders', prefix: 'orders/' }]);
+  });
+
+  it("refuses the platform's default bucket, and a product already published through it", async () => {
+    await t.upload(
+      'customers/datacontract.yaml',
+      example('orders/datacontract.yaml')
+        .replace('dataProduct: orders', 'dataProduct: customers')
+        .replace(/^id: .*$/m, 'id: customers-contract'),
+    );
+    expect(
+      t
+        .domainEvents('Data Product Registered')
+        .map((e) => (e.detail as { product: { id: string } }).product.id),
+    ).toContain('customers');
+
+    const inDefault = await invoke(
+      request('Create', { ProductId: 'newcomer', BucketName: t.bucket, Prefix: 'newcomer/' }),
+    );
+    expect(inDefault?.Reason).toBe(
+      `cannot register s3://${t.bucket}/newcomer/ for newcomer: ${t.bucket} is the platform's default bucket, where products are folders by convention: register a bucket of your own`,
+    );
+    const published = await invoke(
+      request('Create', { ProductId: 'customers', BucketName: 'team-orders', Prefix: 'customers/' }),
+    );
+    expect(published?.Reason).toBe(
+      "cannot register s3://team-orders/customers/ for customers: product customers is already published through the platform's bucket or the data repo: move it to your bucket by declaring the bucket in its contract's servers",
+    );
   });
 
   it('on Delete with files remaining: gives the prefix back, keeps files and history, and says files remain', async () => {

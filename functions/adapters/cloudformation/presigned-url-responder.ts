@@ -9,14 +9,22 @@ const MAX_REASON = 3000;
 
 /**
  * PUTs the outcome to CloudFormation's pre-signed S3 URL. The URL's signature does not cover a content type,
- * so none is sent (an implicit one would break it). Plain http is accepted for loopback only (tests).
+ * so none is sent (an implicit one would break it).
  */
+/** CloudFormation's response URLs are pre-signed S3 URLs: nothing else is ever answered. */
+const S3_HOST = /(^|\.)s3[.-]([a-z0-9-]+\.)*amazonaws\.com(\.cn)?$/;
+
 export class PresignedUrlResponder implements CustomResourceResponder {
+  /** @param options.allowLoopback plain http to 127.0.0.1 (the tests' stand-in for CloudFormation) */
+  constructor(private readonly options: { allowLoopback?: boolean } = {}) {}
+
   async respond(responseUrl: string, response: CustomResourceResponse): Promise<void> {
     const url = new URL(responseUrl);
-    const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-      throw new Error(`refusing to answer CloudFormation over ${url.protocol} (${url.host})`);
+    const loopback =
+      this.options.allowLoopback === true && url.protocol === 'http:' && url.hostname === '127.0.0.1';
+    if (!loopback && !(url.protocol === 'https:' && S3_HOST.test(url.hostname))) {
+      // An invoker names the URL: answering anywhere else would make this function a request forger.
+      throw new Error(`refusing to answer at ${url.protocol}//${url.host}: not a pre-signed S3 URL`);
     }
     const body = JSON.stringify({
       ...response,

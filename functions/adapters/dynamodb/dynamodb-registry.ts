@@ -42,6 +42,7 @@ const ContractOutcomeSchema = z.object({ etag: z.string(), accepted: z.boolean()
  * | product         | `PRODUCT#<id>`          | `#PRODUCT`            |
  * | location        | `LOCATION#<s3 uri>`     | `#LOCATION`           |
  * | bucket's claims | `BUCKET#<bucket>`       | `#CLAIMS`             |
+ * | registrant      | `PRODUCT#<id>`          | `#REGISTRANT`         |
  * | product's loc.  | `PRODUCT#<id>`          | `LOCATION#<s3 uri>`   |
  * | version         | `PRODUCT#<id>`          | `VERSION#<time>#<id>` |
  * | object sequence | `OBJECT#<bucket>/<key>` | `#SEQUENCER`          |
@@ -119,6 +120,13 @@ export class DynamoDbRegistry implements Registry {
   async claimLocation(location: StorageLocation, productId: string): Promise<ClaimOutcome> {
     const uri = locationUri(location);
     if (location.kind === 's3') {
+      // Locations registered before claim lists existed are in no list: check the prefix and its ancestors.
+      const enclosing = await this.findLocation(location.bucket, `${location.prefix}\u0000`);
+      if (enclosing && enclosing.productId !== productId && enclosing.location.kind === 's3') {
+        return enclosing.location.prefix === location.prefix
+          ? { status: 'owned-by-other', productId: enclosing.productId }
+          : { status: 'overlaps', productId: enclosing.productId, location: enclosing.location };
+      }
       // The bucket's claim list is the atomic step: a write conditional on its revision, so two products
       // cannot claim overlapping prefixes at the same time. Re-claiming is idempotent, which lets a retry
       // finish an attempt that died before writing the location item below.
@@ -164,6 +172,34 @@ export class DynamoDbRegistry implements Registry {
       }),
     );
     return { status: 'claimed' };
+  }
+
+  async claimRegistrant(productId: string, account: string): Promise<string> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `PRODUCT#${productId}`, sk: '#REGISTRANT', account },
+          ConditionExpression: 'attribute_not_exists(pk) OR account = :a',
+          ExpressionAttributeValues: { ':a': account },
+        }),
+      );
+      return account;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (await this.getRegistrant(productId)) ?? account;
+    }
+  }
+
+  async getRegistrant(productId: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `PRODUCT#${productId}`, sk: '#REGISTRANT' },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? z.object({ account: z.string() }).parse(Item).account : undefined;
   }
 
   async releaseLocation(location: StorageLocation, productId: string): Promise<ReleaseOutcome> {
@@ -295,16 +331,24 @@ export class DynamoDbRegistry implements Registry {
   }
 
   async listVersions(productId: string, limit = 50): Promise<VersionRecord[]> {
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-        ExpressionAttributeValues: { ':pk': `PRODUCT#${productId}`, ':sk': 'VERSION#' },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    return (Items ?? []).map((item) => VersionRecordSchema.parse(item.record));
+    const versions: VersionRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    // A page holds at most 1 MB: follow the pages until the limit, not just the first one.
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+          ExpressionAttributeValues: { ':pk': `PRODUCT#${productId}`, ':sk': 'VERSION#' },
+          ScanIndexForward: false,
+          Limit: limit - versions.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) versions.push(VersionRecordSchema.parse(item.record));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && versions.length < limit);
+    return versions;
   }
 
   async advanceSequencer(bucket: string, key: string, sequencer: string): Promise<'current' | 'stale'> {

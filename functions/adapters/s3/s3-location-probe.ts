@@ -11,6 +11,9 @@ const bytes = (data: SourceData): string | Uint8Array =>
       ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
       : new Uint8Array(data);
 
+const encodeRfc3986 = (value: string) =>
+  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
 /** SHA-256 (or HMAC-SHA-256 with a key) from node:crypto, in the shape the SigV4 signer asks for. */
 class Sha256 {
   private hash: Hash | Hmac;
@@ -62,7 +65,7 @@ export class S3LocationProbe implements LocationProber {
     });
   }
 
-  async probe(bucket: string, prefix: string): Promise<LocationProbe> {
+  async probe(bucket: string, prefix: string, expectedOwner?: string): Promise<LocationProbe> {
     const url = this.urlFor(bucket);
     const query = { 'list-type': '2', prefix, 'max-keys': '1' };
     const signed = await this.signer.sign({
@@ -72,10 +75,15 @@ export class S3LocationProbe implements LocationProber {
       ...(url.port ? { port: Number(url.port) } : {}),
       path: url.pathname,
       query,
-      headers: { host: url.host },
+      // S3 refuses (403) a request for a bucket another account owns: a stack registers its own buckets only.
+      headers: { host: url.host, ...(expectedOwner ? { 'x-amz-expected-bucket-owner': expectedOwner } : {}) },
     });
-    const target = new URL(url);
-    for (const [name, value] of Object.entries(query)) target.searchParams.set(name, value);
+    // RFC 3986 encoding, as the signer canonicalises it (URLSearchParams would send a space as `+`).
+    const target = new URL(
+      `${url.href}?${Object.entries(query)
+        .map(([name, value]) => `${name}=${encodeRfc3986(value)}`)
+        .join('&')}`,
+    );
     const response = await fetch(target, {
       headers: signed.headers,
       redirect: 'manual',
@@ -93,7 +101,7 @@ export class S3LocationProbe implements LocationProber {
     if (code === 'AccessDenied' || response.status === 403) {
       return {
         readable: false,
-        reason: `access denied listing s3://${bucket}/${prefix}: the bucket policy must allow the platform's functions s3:ListBucket and s3:GetObject* (the ProducerBucket construct grants both)`,
+        reason: `access denied listing s3://${bucket}/${prefix}: ${expectedOwner ? `the bucket must belong to account ${expectedOwner}, and ` : ''}the bucket policy must allow the platform's functions s3:ListBucket and s3:GetObject* (the ProducerBucket construct grants both)`,
       };
     }
     if (code === 'PermanentRedirect' || response.status === 301) {

@@ -133,7 +133,7 @@ export const applyContract = async (
     if (!(await deps.registry.putProduct(record, existing?.revision))) continue;
 
     const product = productSummary(record);
-    const storage = await storageChange(deps, productId, existing, contract, ids);
+    const storage = await storageChange(deps, productId, existing, contract, location, ids);
     if (!existing) {
       return [
         outgoing(DataProductRegistered, {
@@ -192,6 +192,7 @@ const storageChange = async (
   productId: string,
   existing: ProductRecord | undefined,
   contract: DataContract,
+  folder: StorageLocation,
   ids: EventFactory,
 ): Promise<OutgoingEvent[]> => {
   const { added, removed, filesRemain } = await settleDeclaredLocations(
@@ -199,6 +200,7 @@ const storageChange = async (
     productId,
     existing?.contract,
     contract,
+    folder,
   );
   if (added.length === 0 && removed.length === 0) return [];
   return [

@@ -3,12 +3,15 @@ import { csvSerde, csvTableParameters } from './glue-types';
 import type { ExternalTable, QueryColumn } from './query-table';
 import { manifestFolderKey } from './table-names';
 
+/** The table parameter naming the product a table or view belongs to. */
+export const PRODUCT_ID_PARAMETER = 'datamesh.productId';
+
 export const SYMLINK_INPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat';
 export const TEXT_OUTPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat';
 
 /** Parameters the platform keeps on every table and view of a product. */
 export const platformParameters = (product: ProductRecord, deprecated: boolean): Record<string, string> => ({
-  'datamesh.productId': product.id,
+  [PRODUCT_ID_PARAMETER]: product.id,
   'datamesh.contractVersion': product.contractVersion,
   deprecated: String(deprecated),
 });

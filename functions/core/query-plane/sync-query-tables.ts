@@ -5,7 +5,7 @@ import type { Registry } from '../../ports/registry';
 import type { ProductRecord } from '../registry/records';
 import { glueColumns } from './glue-types';
 import { productView } from './presto-view';
-import { majorTable, platformParameters } from './product-table';
+import { majorTable, PRODUCT_ID_PARAMETER, platformParameters } from './product-table';
 import { manifestText, publishedFiles } from './published-files';
 import type { QueryTable } from './query-table';
 import { databaseName, majorOf, majorTableName, manifestKey, viewName } from './table-names';
@@ -82,6 +82,20 @@ export const syncQueryTables = async (
   }
 
   await deps.catalog.ensureDatabase(database, `Data products of the ${product.domain ?? 'default'} domain`);
+  // Names are sanitised (`sales.orders` and `sales-orders` are both `sales_orders`): never overwrite a table
+  // or view of another product, whose consumers would silently read this product's files.
+  const names = [...new Set([...files.majors, current])].map((major) => majorTableName(product.id, major));
+  for (const name of [...names, viewName(product.id)]) {
+    const owner = (await deps.catalog.getTable(database, name))?.parameters[PRODUCT_ID_PARAMETER];
+    if (owner !== undefined && owner !== product.id) {
+      throw new UnmappableContractError(product.id, [
+        {
+          path: 'id',
+          message: `its table ${database}.${name} is already product ${owner}'s (names are sanitised)`,
+        },
+      ]);
+    }
+  }
   const tables: { name: string; files: number; outcome: 'created' | 'updated' | 'unchanged' }[] = [];
   const currentName = majorTableName(product.id, current);
   const majors = [...new Set([...files.majors, current])].sort((a, b) => a - b);

@@ -81,6 +81,8 @@ export const settleDeclaredLocations = async (
   productId: string,
   previous: Pick<DataContract, 'servers'> | undefined,
   current: Pick<DataContract, 'servers'>,
+  /** Where the contract itself lives: the product's folder stays registered whatever servers say. */
+  folder: StorageLocation,
 ): Promise<{ added: StorageLocation[]; removed: StorageLocation[]; filesRemain: boolean }> => {
   const before = previous ? declaredS3Locations(previous) : { ok: true as const, locations: [] };
   const now = declaredS3Locations(current);
@@ -89,7 +91,8 @@ export const settleDeclaredLocations = async (
     .filter((n) => !before.locations.some((b) => sameLocation(n.location, b.location)))
     .map((n) => n.location);
   const dropped = before.locations.filter(
-    (b) => !now.locations.some((n) => sameLocation(n.location, b.location)),
+    (b) =>
+      !now.locations.some((n) => sameLocation(n.location, b.location)) && !sameLocation(b.location, folder),
   );
   const removed: StorageLocation[] = [];
   let filesRemain = false;

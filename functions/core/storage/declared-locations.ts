@@ -1,3 +1,4 @@
+import { QUARANTINE_PREFIX } from '../../../events/object-keys';
 import type { DataContract } from '../contracts/data-contract';
 import type { Problem } from '../problem';
 import type { StorageLocation } from '../registry/records';
@@ -57,5 +58,7 @@ export const parseS3Uri = (uri: string): S3Location | string => {
     return `"${uri}" has an empty, "." or ".." path segment`;
   if (segments.length === 0)
     return `"${uri}" names a whole bucket: give the product its own prefix (s3://${bucket}/<folder>/)`;
+  if (`${segments[0]}/` === QUARANTINE_PREFIX)
+    return `"${uri}" is inside ${QUARANTINE_PREFIX}, where the platform moves files that failed validation`;
   return { kind: 's3', bucket, prefix: `${segments.join('/')}/` };
 };

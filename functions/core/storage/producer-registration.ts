@@ -14,38 +14,68 @@ export interface ProducerRegistrationDeps {
   storage: LocationProber;
   events: EventPublisher;
   clock: Clock;
+  /** The platform's default bucket: its folders are registered by convention, never by a producer stack. */
+  defaultBucket?: string;
 }
 
 /** A producer's bucket prefix for one product, as its stack declares it. */
 export interface ProducerLocation {
   productId: string;
   location: S3Location;
+  /** The account of the stack asking: it must own the bucket, and be the product's registrant. */
+  account: string;
 }
 
 export type RegistrationOutcome = { ok: true } | { ok: false; reason: string };
 
 /**
- * Registers a producer bucket prefix for a product (a `ProducerBucket` stack being created or updated). The
- * platform must be able to read it, and no other product may own it or a prefix overlapping it; the product
- * itself need not exist yet (its contract usually follows in the bucket). Registering what is already
- * registered changes nothing and announces nothing.
+ * Registers a producer bucket prefix for a product (a `ProducerBucket` stack being created or updated).
+ * - The bucket must belong to the stack's account and be readable by the platform, and no other product may
+ *   own the prefix or one overlapping it; the platform's default bucket is never a producer's.
+ * - The product is bound to the first account that registers storage for it, and only while the product does
+ *   not exist yet (its contract usually follows in the bucket): a product published through the default bucket
+ *   or the data repo moves to its own bucket by declaring it in its contract, where its owners decide.
+ * Registering what is already registered changes nothing and announces nothing.
  */
 export const registerProducerLocation = async (
   deps: ProducerRegistrationDeps,
   request: ProducerLocation,
   requestId: string,
 ): Promise<RegistrationOutcome> => {
-  const { productId, location } = request;
+  const { productId, location, account } = request;
+  if (location.bucket === deps.defaultBucket) {
+    return {
+      ok: false,
+      reason: `${location.bucket} is the platform's default bucket, where products are folders by convention: register a bucket of your own`,
+    };
+  }
+  const registrant = await deps.registry.getRegistrant(productId);
+  if (registrant === undefined && (await deps.registry.getProduct(productId))) {
+    return {
+      ok: false,
+      reason: `product ${productId} is already published through the platform's bucket or the data repo: move it to your bucket by declaring the bucket in its contract's servers`,
+    };
+  }
+  if (registrant !== undefined && registrant !== account) {
+    return { ok: false, reason: `product ${productId} registers its storage from account ${registrant}` };
+  }
+
   const before = await deps.registry.listLocations(productId);
   const known = before.some(
     (l) => l.kind === 's3' && l.bucket === location.bucket && l.prefix === location.prefix,
   );
   if (!known) {
-    const probe = await deps.storage.probe(location.bucket, location.prefix);
+    const probe = await deps.storage.probe(location.bucket, location.prefix, account);
     if (!probe.readable) return { ok: false, reason: probe.reason };
   }
   const problem = claimProblem(await deps.registry.claimLocation(location, productId), location);
   if (problem) return { ok: false, reason: `${problem.path} ${problem.message}` };
+  const owner = await deps.registry.claimRegistrant(productId, account);
+  if (owner !== account) {
+    // Another account registered the product in the meantime: give the prefix back.
+    if (!known) await deps.registry.releaseLocation(location, productId);
+    return { ok: false, reason: `product ${productId} registers its storage from account ${owner}` };
+  }
   if (!known) {
     await deps.events.publish([
       await storageChanged(deps, requestId, productId, 'producer-bucket-registered', { added: [location] }),
@@ -65,7 +95,9 @@ export const deregisterProducerLocation = async (
   request: ProducerLocation,
   requestId: string,
 ): Promise<RegistrationOutcome> => {
-  const { productId, location } = request;
+  const { productId, location, account } = request;
+  // Only the product's registrant account gives its storage back.
+  if ((await deps.registry.getRegistrant(productId)) !== account) return { ok: true };
   if ((await deps.registry.releaseLocation(location, productId)) !== 'released') return { ok: true };
   const probe = await deps.storage.probe(location.bucket, location.prefix);
   await deps.events.publish([
