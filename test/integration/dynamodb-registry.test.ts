@@ -1,3 +1,4 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbRegistry } from '../../functions/adapters/dynamodb/dynamodb-registry';
 import { aProduct, aVersion } from '../support/builders';
@@ -6,9 +7,11 @@ import { freshRegistryTable } from '../support/dynamo';
 describe('Class: DynamoDbRegistry (against dynalite)', () => {
   let registry: DynamoDbRegistry;
   let now: Date;
+  let documentClient: Awaited<ReturnType<typeof freshRegistryTable>>['documentClient'];
+  let tableName: string;
 
   beforeEach(async () => {
-    const { documentClient, tableName } = await freshRegistryTable();
+    ({ documentClient, tableName } = await freshRegistryTable());
     now = new Date('2026-11-22T10:00:00Z');
     registry = new DynamoDbRegistry(documentClient, tableName, () => now);
   });
@@ -126,6 +129,36 @@ describe('Class: DynamoDbRegistry (against dynalite)', () => {
       const loser = winner === 'outer' ? 'inner' : 'outer';
       expect(await registry.listLocations(loser ?? '')).toEqual([]);
       expect(results.filter((r) => r.status === 'overlaps')).toHaveLength(3);
+    });
+
+    it('counts a location registered before bucket claim lists existed as a claim', async () => {
+      // As an earlier version wrote it: the location item only, in no bucket claim list.
+      const legacy = { kind: 's3' as const, bucket: 'legacy', prefix: 'orders/' };
+      await documentClient.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            pk: 'LOCATION#s3://legacy/orders/',
+            sk: '#LOCATION',
+            productId: 'orders',
+            location: legacy,
+          },
+        }),
+      );
+
+      expect(
+        await registry.claimLocation({ kind: 's3', bucket: 'legacy', prefix: 'orders/eu/' }, 'eu'),
+      ).toEqual({
+        status: 'overlaps',
+        productId: 'orders',
+        location: legacy,
+      });
+      expect(await registry.claimLocation({ kind: 's3', bucket: 'legacy', prefix: 'orders/' }, 'eu')).toEqual(
+        {
+          status: 'owned-by-other',
+          productId: 'orders',
+        },
+      );
     });
 
     it('releases a location to its owner only, keeping it free for the next product', async () => {

@@ -208,6 +208,21 @@ describe('Producer storage: products whose files live in their own bucket (a sec
     ]);
   });
 
+  it('keeps the folder the contract lives in registered when the contract stops declaring it as a server', async () => {
+    await t.s3.send(new CreateBucketCommand({ Bucket: 'team-fleet' }));
+    await t.upload('vans/datacontract.yaml', contract('vans', { servers: ['s3://team-fleet/vans/'] }));
+    // From then on the contract lives in the team's bucket, and declares nothing.
+    await t.upload('vans/datacontract.yaml', contract('vans', { version: '1.1.0' }), 'team-fleet');
+    await t.upload('vans/2026/part-0.csv', GOOD_CSV, 'team-fleet');
+
+    const shown = JSON.parse((await cli('product', 'show', 'vans', '--json')).out) as {
+      locations: unknown[];
+      versions: unknown[];
+    };
+    expect(shown.locations).toContainEqual({ kind: 's3', bucket: 'team-fleet', prefix: 'vans/' });
+    expect(shown.versions).toHaveLength(1);
+  });
+
   it('ignores files of the bucket outside every registered prefix', async () => {
     const before = t.events.length;
     await t.upload('scratch/notes.csv', 'a,b\n1,2\n', 'team-logistics');
