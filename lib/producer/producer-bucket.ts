@@ -38,7 +38,7 @@ export interface ProducerBucketProps {
  *   (cross-account: the platform's bus policy lists this account), with a dead-letter queue and an alarm;
  * - a bucket policy letting the platform's processing functions (principals of the platform account tagged
  *   `data-mesh-platform=<stage>`), and only them, read the product's prefix and move bad files under
- *   `_quarantine/` (copy there, delete the original);
+ *   `_quarantine/` (copy there, delete the original); and Athena queries run in the platform account read it too;
  * - a registration of `bucket + prefix → product` with the platform (a custom resource): it fails the
  *   deployment with the platform's reason when the prefix is taken or unreadable, is idempotent on update,
  *   and is given back on delete (files and history stay).
@@ -131,6 +131,16 @@ export class ProducerBucket extends Construct {
         conditions: platformRoles.conditions,
       }),
     ];
+    // The SQL access point: Athena reads a query's files with the querying principal's own credentials.
+    readPolicy.push(
+      new PolicyStatement({
+        sid: 'PlatformAthenaQueriesReadTheProductFiles',
+        principals: [platformRoles.principal],
+        actions: ['s3:GetObject', 's3:ListBucket'],
+        resources: [this.bucket.bucketArn, this.bucket.arnForObjects(`${this.prefix}*`)],
+        conditions: { 'ForAnyValue:StringEquals': { 'aws:CalledVia': ['athena.amazonaws.com'] } },
+      }),
+    );
     for (const statement of readPolicy) this.bucket.addToResourcePolicy(statement);
 
     this.forwardDeadLetterQueue = new Queue(this, 'ForwardDeadLetterQueue', {

@@ -90,8 +90,12 @@ describe('Construct: ProducerBucket (the example producer app, as `npm run synth
       ],
       ['PlatformQuarantinesBadFiles', ['s3:PutObject', 's3:PutObjectTagging']],
       ['PlatformRemovesQuarantinedOriginals', ['s3:DeleteObject', 's3:DeleteObjectVersion']],
+      ['PlatformAthenaQueriesReadTheProductFiles', ['s3:GetObject', 's3:ListBucket']],
     ]);
-    for (const statement of platform) {
+    expect(platform[4]?.Condition).toEqual({
+      'ForAnyValue:StringEquals': { 'aws:CalledVia': ['athena.amazonaws.com'] },
+    });
+    for (const statement of platform.slice(0, 4)) {
       expect(statement.Principal).toEqual({
         AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:root']] },
       });
