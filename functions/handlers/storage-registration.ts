@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import {
   type CustomResourceResponse,
@@ -15,12 +16,22 @@ import {
 import { logger } from '../shared/logger';
 import { buildStorageRegistrationDeps, type StorageRegistrationDeps } from './storage-root';
 
-/** The resource's physical id names what it registered, so a changed location is a replacement. */
-const physicalId = ({ productId, location }: ProducerLocation) =>
-  `${productId}@s3://${location.bucket}/${location.prefix}`;
+/**
+ * The resource's physical id names what it registered (a changed location is a replacement) and which stack
+ * resource it is (two resources with the same properties are two registrations).
+ */
+const physicalId = (
+  { productId, location }: Pick<ProducerLocation, 'productId' | 'location'>,
+  request: StorageRegistrationRequest,
+) =>
+  `${productId}@s3://${location.bucket}/${location.prefix}#${createHash('sha256')
+    .update(`${request.StackId}/${request.LogicalResourceId}`)
+    .digest('hex')
+    .slice(0, 12)}`;
 
 /** The registration a request's properties describe, or why they describe none. */
-const registrationOf = (properties: Record<string, unknown>, account: string): ProducerLocation | string => {
+const registrationOf = (request: StorageRegistrationRequest, account: string): ProducerLocation | string => {
+  const properties = request.ResourceProperties;
   const parsed = StorageRegistrationPropertiesSchema.safeParse(properties);
   if (!parsed.success)
     return `invalid properties: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
@@ -29,7 +40,8 @@ const registrationOf = (properties: Record<string, unknown>, account: string): P
     return `ProductId "${ProductId}" is not a product id (lowercase letters, digits and dashes, optionally dotted by domain)`;
   const location = parseS3Uri(`s3://${BucketName}/${Prefix}`);
   if (typeof location === 'string') return location;
-  return { productId: ProductId, location, account };
+  const registration = { productId: ProductId, location };
+  return { ...registration, account, resource: physicalId(registration, request) };
 };
 
 const accountOf = (stackId: string) => stackId.split(':')[4] ?? '';
@@ -74,11 +86,11 @@ const outcome = async (
   request: StorageRegistrationRequest,
 ): Promise<CustomResourceResponse> => {
   const account = accountOf(request.StackId);
-  const registration = registrationOf(request.ResourceProperties, account);
+  const registration = registrationOf(request, account);
 
   if (request.RequestType === 'Delete') {
     // A failed Create leaves a physical id that names nothing registered: deleting it must succeed.
-    if (typeof registration === 'string' || physicalId(registration) !== request.PhysicalResourceId)
+    if (typeof registration === 'string' || registration.resource !== request.PhysicalResourceId)
       return answer(request, 'SUCCESS', request.PhysicalResourceId);
     await deregisterProducerLocation(deps, registration, request.RequestId);
     return answer(request, 'SUCCESS', request.PhysicalResourceId);
@@ -101,7 +113,7 @@ const outcome = async (
     };
   }
   return {
-    ...answer(request, 'SUCCESS', physicalId(registration)),
+    ...answer(request, 'SUCCESS', registration.resource),
     Data: {
       ProductId: registration.productId,
       Location: `s3://${registration.location.bucket}/${registration.location.prefix}`,

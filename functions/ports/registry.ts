@@ -28,6 +28,9 @@ export interface Registry {
    */
   claimRegistrant(productId: string, account: string): Promise<string>;
   getRegistrant(productId: string): Promise<string | undefined>;
+  /** Records which stack resource holds a producer location now (the last one to register it). */
+  holdLocation(location: StorageLocation, holder: string): Promise<void>;
+  locationHolder(location: StorageLocation): Promise<string | undefined>;
   /** Unbinds a location from its product (its versions stay). Only the owner can release it. */
   releaseLocation(location: StorageLocation, productId: string): Promise<ReleaseOutcome>;
   /** The product owning the longest registered prefix of `key` in `bucket`. */

@@ -18,6 +18,8 @@ describe('Storage registration (the ProducerBucket custom resource) against the 
   const answers: Received[] = [];
   let handler: ReturnType<typeof makeHandler>;
   let sequence = 0;
+  /** The physical id CloudFormation got for the orders registration. */
+  let ordersId = '';
 
   /** A CloudFormation request as it arrives from a producer account's stack. */
   const request = (
@@ -28,7 +30,7 @@ describe('Storage registration (the ProducerBucket custom resource) against the 
     RequestType: type,
     ServiceToken: 'arn:aws:lambda:eu-west-1:000000000000:function:data-mesh-test-storage-registration',
     ResponseURL: `${cloudFormation.url}/cfn-response?X-Amz-Signature=abc`,
-    StackId: `arn:aws:cloudformation:eu-west-1:${PRODUCER}:stack/orders-storage/${sequence}`,
+    StackId: `arn:aws:cloudformation:eu-west-1:${PRODUCER}:stack/orders-storage/1`,
     RequestId: `request-${++sequence}`,
     LogicalResourceId: 'Registration',
     ResourceType: 'Custom::DataMeshStorageRegistration',
@@ -70,10 +72,11 @@ describe('Storage registration (the ProducerBucket custom resource) against the 
 
   it('registers the prefix on Create, answers CloudFormation at the pre-signed URL, and announces it', async () => {
     const response = await invoke(request('Create', ORDERS));
+    ordersId = response?.PhysicalResourceId ?? '';
 
     expect(response).toMatchObject({
       Status: 'SUCCESS',
-      PhysicalResourceId: 'orders@s3://team-orders/orders/',
+      PhysicalResourceId: expect.stringMatching(/^orders@s3:\/\/team-orders\/orders\/#[0-9a-f]{12}$/),
       Data: { ProductId: 'orders', Location: 's3://team-orders/orders/' },
     });
     expect(answers).toHaveLength(1);
@@ -103,7 +106,7 @@ describe('Storage registration (the ProducerBucket custom resource) against the 
     const again = await invoke(request('Create', ORDERS));
     const update = await invoke(
       request('Update', ORDERS, {
-        PhysicalResourceId: 'orders@s3://team-orders/orders/',
+        PhysicalResourceId: ordersId,
         OldResourceProperties: ORDERS,
       }),
     );
@@ -111,7 +114,7 @@ describe('Storage registration (the ProducerBucket custom resource) against the 
     expect(again?.Status).toBe('SUCCESS');
     expect(update).toMatchObject({
       Status: 'SUCCESS',
-      PhysicalResourceId: 'orders@s3://team-orders/orders/',
+      PhysicalResourceId: ordersId,
     });
     expect(storageEvents()).toHaveLength(1);
   });
@@ -181,9 +184,7 @@ describe('Storage registration (the ProducerBucket custom resource) against the 
       'cannot register s3://team-orders/orders/ for orders: product orders registers its storage from account 111111111111',
     );
     // Nor can it give the product's storage back.
-    expect(
-      (await invoke(other('Delete', { PhysicalResourceId: 'orders@s3://team-orders/orders/' })))?.Status,
-    ).toBe('SUCCESS');
+    expect((await invoke(other('Delete', { PhysicalResourceId: ordersId })))?.Status).toBe('SUCCESS');
     const shown = JSON.parse((await cli('product', 'show', 'orders', '--json')).out) as {
       locations: unknown[];
     };
@@ -217,9 +218,30 @@ describe('Storage registration (the ProducerBucket custom resource) against the 
     );
   });
 
+  it('keeps the registration when a renamed construct’s old resource is deleted after the new one registered', async () => {
+    const renamed = await invoke(
+      request('Create', ORDERS, { LogicalResourceId: 'OrdersStorageRegistration' }),
+    );
+    expect(renamed?.Status).toBe('SUCCESS');
+    expect(renamed?.PhysicalResourceId).not.toBe(ordersId);
+
+    // CloudFormation deletes the old resource once the new one exists.
+    expect((await invoke(request('Delete', ORDERS, { PhysicalResourceId: ordersId })))?.Status).toBe(
+      'SUCCESS',
+    );
+    const shown = JSON.parse((await cli('product', 'show', 'orders', '--json')).out) as {
+      locations: unknown[];
+    };
+    expect(shown.locations).toEqual([{ kind: 's3', bucket: 'team-orders', prefix: 'orders/' }]);
+    ordersId = renamed?.PhysicalResourceId ?? '';
+  });
+
   it('on Delete with files remaining: gives the prefix back, keeps files and history, and says files remain', async () => {
     const response = await invoke(
-      request('Delete', ORDERS, { PhysicalResourceId: 'orders@s3://team-orders/orders/' }),
+      request('Delete', ORDERS, {
+        PhysicalResourceId: ordersId,
+        LogicalResourceId: 'OrdersStorageRegistration',
+      }),
     );
 
     expect(response?.Status).toBe('SUCCESS');

@@ -43,6 +43,7 @@ const ContractOutcomeSchema = z.object({ etag: z.string(), accepted: z.boolean()
  * | location        | `LOCATION#<s3 uri>`     | `#LOCATION`           |
  * | bucket's claims | `BUCKET#<bucket>`       | `#CLAIMS`             |
  * | registrant      | `PRODUCT#<id>`          | `#REGISTRANT`         |
+ * | location holder | `LOCATION#<s3 uri>`     | `#HOLDER`             |
  * | product's loc.  | `PRODUCT#<id>`          | `LOCATION#<s3 uri>`   |
  * | version         | `PRODUCT#<id>`          | `VERSION#<time>#<id>` |
  * | object sequence | `OBJECT#<bucket>/<key>` | `#SEQUENCER`          |
@@ -200,6 +201,26 @@ export class DynamoDbRegistry implements Registry {
       }),
     );
     return Item ? z.object({ account: z.string() }).parse(Item).account : undefined;
+  }
+
+  async holdLocation(location: StorageLocation, holder: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `LOCATION#${locationUri(location)}`, sk: '#HOLDER', holder },
+      }),
+    );
+  }
+
+  async locationHolder(location: StorageLocation): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `LOCATION#${locationUri(location)}`, sk: '#HOLDER' },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? z.object({ holder: z.string() }).parse(Item).holder : undefined;
   }
 
   async releaseLocation(location: StorageLocation, productId: string): Promise<ReleaseOutcome> {

@@ -24,6 +24,8 @@ export interface ProducerLocation {
   location: S3Location;
   /** The account of the stack asking: it must own the bucket, and be the product's registrant. */
   account: string;
+  /** The stack resource asking (its physical id): only the resource holding a location gives it back. */
+  resource: string;
 }
 
 export type RegistrationOutcome = { ok: true } | { ok: false; reason: string };
@@ -76,6 +78,9 @@ export const registerProducerLocation = async (
     if (!known) await deps.registry.releaseLocation(location, productId);
     return { ok: false, reason: `product ${productId} registers its storage from account ${owner}` };
   }
+  // The newest resource to register it holds it: a renamed or moved construct's old resource, deleted after
+  // the new one was created, must not give it back.
+  await deps.registry.holdLocation(location, request.resource);
   if (!known) {
     await deps.events.publish([
       await storageChanged(deps, requestId, productId, 'producer-bucket-registered', { added: [location] }),
@@ -96,8 +101,10 @@ export const deregisterProducerLocation = async (
   requestId: string,
 ): Promise<RegistrationOutcome> => {
   const { productId, location, account } = request;
-  // Only the product's registrant account gives its storage back.
+  // Only the product's registrant account gives its storage back, and only the resource holding it.
   if ((await deps.registry.getRegistrant(productId)) !== account) return { ok: true };
+  const holder = await deps.registry.locationHolder(location);
+  if (holder !== undefined && holder !== request.resource) return { ok: true };
   if ((await deps.registry.releaseLocation(location, productId)) !== 'released') return { ok: true };
   const probe = await deps.storage.probe(location.bucket, location.prefix);
   await deps.events.publish([
