@@ -94,6 +94,9 @@ export class QueryPlane extends Construct {
         'Keeps each product’s Glue tables, symlink manifests and Athena view in step with the registry',
       memorySize: 256,
       timeout: Duration.minutes(1),
+      // One sync at a time: two of one product could write an older manifest last. Throttled events wait in
+      // Lambda's async queue (retried up to 6 hours), and each sync is a few Glue calls.
+      reservedConcurrentExecutions: 1,
       environment: { QUERY_BUCKET_NAME: this.bucket.bucketName, GLUE_DATABASE_PREFIX: prefix },
     });
     this.function.bindTable(table, 'RO', 'TABLE_NAME');

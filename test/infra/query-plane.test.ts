@@ -124,6 +124,8 @@ describe('Construct: QueryPlane', () => {
       Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.anyValue() })],
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
+      // One sync at a time, so an older manifest is never written last.
+      ReservedConcurrentExecutions: 1,
       Environment: {
         Variables: Match.objectLike({
           GLUE_DATABASE_PREFIX: 'data_mesh',

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  type BatchGetCommandOutput,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -308,10 +309,20 @@ export class DynamoDbRegistry implements Registry {
       pk: `LOCATION#${locationUri({ kind: 's3', bucket, prefix })}`,
       sk: '#LOCATION',
     }));
-    const { Responses } = await this.client.send(
-      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-    );
-    const found = (Responses?.[this.tableName] ?? []).flatMap((item) => {
+    const items: Record<string, unknown>[] = [];
+    let pending: Record<string, unknown>[] | undefined = keys;
+    // Throttled keys come back unprocessed: a missed one would route the file to a shorter prefix, or nowhere.
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt >= MAX_CLAIM_ATTEMPTS)
+        throw new Error(`reading locations of s3://${bucket}/${key} kept being throttled`);
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+      const page: BatchGetCommandOutput = await this.client.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      items.push(...(page.Responses?.[this.tableName] ?? []));
+      pending = page.UnprocessedKeys?.[this.tableName]?.Keys;
+    }
+    const found = items.flatMap((item) => {
       const { productId, location } = LocationItemSchema.parse(item);
       return location.kind === 's3' ? [{ productId, location }] : [];
     });
