@@ -99,31 +99,40 @@ export const platformRules = (): RuleSpec[] => [
     handler: 'git-push-received',
     pattern: { source: [GitPushReceived.source], 'detail-type': [GitPushReceived.detailType] },
   },
-  {
-    id: 'product-events-to-catalog',
-    description: 'Product changes go to the catalog sync (DataHub, or the embedded catalog locally)',
-    handler: 'catalog-sync',
-    pattern: {
-      source: [DataProductRegistered.source],
-      'detail-type': CATALOG_EVENTS.map((event) => event.detailType),
-    },
-  },
-  {
-    id: 'product-events-to-query-plane',
-    description: 'New versions and contract changes go to the query-plane sync (Glue tables and views)',
-    handler: 'query-sync',
-    pattern: {
-      source: [DataProductRegistered.source],
-      'detail-type': QUERY_EVENTS.map((event) => event.detailType),
-    },
-  },
-  {
-    id: 'product-events-to-notifications',
-    description: 'Product changes and new subscriptions go to the notification fan-out',
-    handler: 'notify-fan-out',
-    pattern: {
-      source: [DataProductRegistered.source],
-      'detail-type': NOTIFICATION_EVENTS.map((event) => event.detailType),
-    },
-  },
+  productEventsRule(
+    'product-events-to-catalog',
+    'Product changes go to the catalog sync (DataHub, or the embedded catalog locally)',
+    'catalog-sync',
+    CATALOG_EVENTS,
+  ),
+  productEventsRule(
+    'product-events-to-query-plane',
+    'New versions and contract changes go to the query-plane sync (Glue tables and views)',
+    'query-sync',
+    QUERY_EVENTS,
+  ),
+  productEventsRule(
+    'product-events-to-notifications',
+    'Product changes and new subscriptions go to the notification fan-out',
+    'notify-fan-out',
+    NOTIFICATION_EVENTS,
+  ),
 ];
+
+/** A rule for some of the platform's own domain events (one source, a list of detail types). */
+function productEventsRule(
+  id: string,
+  description: string,
+  handler: RuleSpec['handler'],
+  events: readonly { source: string; detailType: string }[],
+): RuleSpec {
+  return {
+    id,
+    description,
+    handler,
+    pattern: {
+      source: [DataProductRegistered.source],
+      'detail-type': events.map((event) => event.detailType),
+    },
+  };
+}

@@ -32,7 +32,6 @@ export interface SubscriptionStore {
   pause(id: string, reason: string): Promise<void>;
   /** The signing secret of a webhook subscription, kept apart from the subscription record. */
   putSecret(id: string, secret: string): Promise<void>;
-  getSecret(id: string): Promise<string | undefined>;
   /** A subscription with its signing secret (if it has one), read together: what a delivery needs. */
   getWithSecret(id: string): Promise<{ subscription: Subscription; signingSecret?: string } | undefined>;
 

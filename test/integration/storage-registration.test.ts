@@ -153,6 +153,15 @@ describe('Storage registration (the ProducerBucket custom resource) against the 
     expect(storageEvents()).toHaveLength(before);
   });
 
+  it('refuses an event that is no CloudFormation request (nobody to answer): it fails, nothing changes', async () => {
+    const before = t.events.length;
+    await expect(handler({ RequestType: 'Create', ResourceProperties: ORDERS }, context)).rejects.toThrow(
+      /^not a CloudFormation custom resource request: .*ResponseURL/,
+    );
+    expect(answers).toEqual([]);
+    expect(t.events.length).toBe(before);
+  });
+
   it('refuses a stack from an account the platform does not know', async () => {
     const response = await invoke({
       ...request('Create', { ProductId: 'invoices', BucketName: 'team-orders', Prefix: 'invoices/' }),

@@ -205,13 +205,6 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...secretKey(id), secret } }));
   }
 
-  async getSecret(id: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: secretKey(id), ConsistentRead: true }),
-    );
-    return Item ? SecretItemSchema.parse(Item).secret : undefined;
-  }
-
   async getWithSecret(id: string) {
     // The record and its secret share a partition: one strongly consistent query reads both.
     const { Items } = await this.client.send(

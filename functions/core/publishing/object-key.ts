@@ -6,6 +6,8 @@ export interface ProductFolder {
   bucket: string;
   /** Ends with `/`. */
   prefix: string;
+  /** Found in the registry (a registered location), not only read from the key by convention. */
+  registered: boolean;
 }
 
 export type ObjectKeyKind =
@@ -32,7 +34,7 @@ export const classifyObjectKey = (key: string, bucket = ''): ObjectKeyKind => {
       ? undefined
       : `folder "${productId}" is not a valid product id (lowercase letters, digits and dashes, optionally dotted by domain)`);
   if (problem) return { kind: 'invalid', productId, message: problem };
-  return classifyInFolder(key, productId, { bucket, prefix: `${productId}/` });
+  return classifyInFolder(key, productId, { bucket, prefix: `${productId}/`, registered: false });
 };
 
 /** Why a key could escape or confuse its folder, if it could. */

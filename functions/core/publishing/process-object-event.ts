@@ -96,7 +96,7 @@ const locateObject = async (deps: PublishingDeps, object: InboundObject): Promis
     const problem = keyProblem(object.key);
     if (problem) return { kind: 'invalid', productId: found.productId, message: problem };
     const { bucket, prefix } = found.location;
-    return classifyInFolder(object.key, found.productId, { bucket, prefix });
+    return classifyInFolder(object.key, found.productId, { bucket, prefix, registered: true });
   }
   const defaultBucket = deps.settings.defaultBucket;
   if (defaultBucket === undefined || object.bucket === defaultBucket)

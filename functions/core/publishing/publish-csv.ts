@@ -21,9 +21,9 @@ export const publishCsv = async (
   ids: EventFactory,
 ): Promise<OutgoingEvent[]> => {
   const ref = objectRef(object);
-  const found = await deps.registry.findLocation(object.bucket, object.key);
-  const product = found ? await deps.registry.getProduct(found.productId) : undefined;
-  if (!found || !product) {
+  // The folder was looked up once, when the event was located (processObjectEvent).
+  const product = folder.registered ? await deps.registry.getProduct(folderProductId) : undefined;
+  if (!product) {
     const contractFile = await folderContract(deps, folder);
     if (contractFile?.pending) {
       throw new ContractPendingError(
@@ -47,7 +47,7 @@ export const publishCsv = async (
   const version = {
     productId: product.id,
     versionId,
-    location: found.location,
+    location: { kind: 's3' as const, bucket: folder.bucket, prefix: folder.prefix },
     object: ref,
     size: result.bytes,
     sha256: result.sha256,

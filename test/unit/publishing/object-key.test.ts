@@ -14,7 +14,7 @@ describe('Function: classifyObjectKey', () => {
   ])('reads %s', (key, expected) => {
     expect(classifyObjectKey(key, 'data')).toEqual(
       'productId' in expected
-        ? { ...expected, folder: { bucket: 'data', prefix: `${expected.productId}/` } }
+        ? { ...expected, folder: { bucket: 'data', prefix: `${expected.productId}/`, registered: false } }
         : expected,
     );
   });
@@ -34,7 +34,7 @@ describe('Function: classifyObjectKey', () => {
 });
 
 describe('Function: classifyInFolder', () => {
-  const folder = { bucket: 'team-sales', prefix: 'landing/orders/' };
+  const folder = { bucket: 'team-sales', prefix: 'landing/orders/', registered: true };
 
   it.each([
     ['landing/orders/datacontract.yaml', 'contract'],
