@@ -1,4 +1,4 @@
-import type { Subscription } from '../core/notifications/subscription';
+import type { NotificationType, Subscription } from '../core/notifications/subscription';
 
 export type DeliveryStatus = 'in-progress' | 'delivered' | 'failed';
 
@@ -26,8 +26,15 @@ export interface SubscriptionStore {
   get(id: string): Promise<Subscription | undefined>;
   /** Every subscription, or those of one consumer. */
   list(consumer?: string): Promise<Subscription[]>;
-  /** The active subscriptions that target this product by id, or its domain. */
-  forProduct(productId: string, domain: string | undefined): Promise<Subscription[]>;
+  /**
+   * The active subscriptions that target this product by id, or its domain; with `listing`, only those whose
+   * event types include one of these (a narrowing for efficiency: the caller still matches each one).
+   */
+  forProduct(
+    productId: string,
+    domain: string | undefined,
+    listing?: readonly NotificationType[],
+  ): Promise<Subscription[]>;
   delete(id: string): Promise<boolean>;
   pause(id: string, reason: string): Promise<void>;
   /** The signing secret of a webhook subscription, kept apart from the subscription record. */

@@ -3,6 +3,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbRegistry } from '../../functions/adapters/dynamodb/dynamodb-registry';
 import { DynamoDbSubscriptionStore } from '../../functions/adapters/dynamodb/dynamodb-subscription-store';
+import type { NotificationType } from '../../functions/core/notifications/subscription';
 import { aProduct } from '../support/builders';
 import { freshRegistryTable } from '../support/dynamo';
 import { aSubscription } from '../unit/notifications/fixtures';
@@ -80,6 +81,32 @@ describe('Class: DynamoDbSubscriptionStore (against dynalite)', () => {
       expect((await store.forProduct('orders', undefined)).map((s) => s.consumer)).toEqual(['team:a']);
       expect((await store.forProduct('board-kpis', 'finance')).map((s) => s.consumer)).toEqual(['team:d']);
       expect(await store.forProduct('nothing', 'nowhere')).toEqual([]);
+    });
+
+    it('narrows to the subscriptions listing one of the given types; pointers without types always match', async () => {
+      const published = aSubscription({ consumer: 'team:a', events: ['version-published'] });
+      const deprecated = aSubscription({ consumer: 'team:b', events: ['deprecated', 'rejected'] });
+      const legacy = aSubscription({ consumer: 'team:c', events: ['deprecated'] });
+      for (const s of [published, deprecated, legacy]) await store.create(s);
+      // A pointer as written before pointers carried the event types.
+      await documentClient.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            pk: 'SUBSCRIBERS#PRODUCT#orders',
+            sk: `SUBSCRIPTION#${legacy.id}`,
+            subscriptionId: legacy.id,
+          },
+        }),
+      );
+
+      const consumers = async (listing?: NotificationType[]) =>
+        (await store.forProduct('orders', undefined, listing)).map((s) => s.consumer).sort();
+
+      expect(await consumers(['version-published'])).toEqual(['team:a', 'team:c']);
+      expect(await consumers(['rejected', 'deprecated'])).toEqual(['team:b', 'team:c']);
+      expect(await consumers(['subscriber-added'])).toEqual(['team:c']);
+      expect(await consumers()).toEqual(['team:a', 'team:b', 'team:c']);
     });
 
     it('reads many subscribers of one product', async () => {

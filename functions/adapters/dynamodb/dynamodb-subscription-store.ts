@@ -9,6 +9,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
+  type NotificationType,
+  NotificationTypeSchema,
   type Subscription,
   SubscriptionSchema,
   type SubscriptionTarget,
@@ -32,7 +34,11 @@ const DEFAULT_DELIVERY_LIMIT = 50;
 const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['in-progress', 'delivered', 'failed'];
 
 const SubscriptionItemSchema = z.object({ record: SubscriptionSchema });
-const PointerItemSchema = z.object({ subscriptionId: z.string() });
+/** Pointers written before they carried the subscription's event types have none: they always match. */
+const PointerItemSchema = z.object({
+  subscriptionId: z.string(),
+  events: z.optional(z.array(NotificationTypeSchema)),
+});
 const SecretItemSchema = z.object({ secret: z.string() });
 const DeliveryItemSchema = z.object({
   subscriptionId: z.string(),
@@ -78,11 +84,13 @@ const isConditionFailure = (error: unknown) => error instanceof ConditionalCheck
  * |-------------------|---------------------------------------|----------------------------|------------------------------------------|
  * | subscription      | `SUBSCRIPTION#<id>`                   | `#SUBSCRIPTION`            | `SUBSCRIPTIONS` / `<consumer>#<id>`      |
  * | signing secret    | `SUBSCRIPTION#<id>`                   | `#SECRET`                  |                                          |
- * | target pointer    | `SUBSCRIBERS#PRODUCT#<id>` or `SUBSCRIBERS#DOMAIN#<domain>` | `SUBSCRIPTION#<id>` |                  |
+ * | target pointer    | `SUBSCRIBERS#PRODUCT#<id>` or `SUBSCRIBERS#DOMAIN#<domain>` | `SUBSCRIPTION#<id>` (+ its event types) |  |
  * | delivery          | `DELIVERY#<subscription id>`          | `NOTIFICATION#<id>`        | `DELIVERIES#<status>` / `<updatedAt>#…`  |
  *
  * The subscription item is the truth; the target pointer only says where to look, and `forProduct` reads the
- * subscriptions it points to (consistently), so a pause is one write and a dangling pointer is harmless. Writes
+ * subscriptions it points to (consistently), so a pause is one write and a dangling pointer is harmless. The
+ * pointer also carries the subscription's event types, so that an event reads only the subscriptions that asked
+ * for it (a new subscriber of a product with thousands must not read them all). Writes
  * that span two items are ordered so that a retry completes them (no transactions). The ledger is one item per
  * notification and subscription, moved only by conditional writes; entries expire (TTL) after 90 days.
  */
@@ -146,7 +154,11 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     return items.map((item) => SubscriptionItemSchema.parse(item).record);
   }
 
-  async forProduct(productId: string, domain: string | undefined): Promise<Subscription[]> {
+  async forProduct(
+    productId: string,
+    domain: string | undefined,
+    listing?: readonly NotificationType[],
+  ): Promise<Subscription[]> {
     const targets: SubscriptionTarget[] = [{ productId }, ...(domain === undefined ? [] : [{ domain }])];
     const pointers = await Promise.all(
       targets.map((target) =>
@@ -157,7 +169,11 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
         }),
       ),
     );
-    const ids = [...new Set(pointers.flat().map((item) => PointerItemSchema.parse(item).subscriptionId))];
+    const wanted = pointers
+      .flat()
+      .map((item) => PointerItemSchema.parse(item))
+      .filter(({ events }) => !listing || !events || events.some((type) => listing.includes(type)));
+    const ids = [...new Set(wanted.map((pointer) => pointer.subscriptionId))];
     const subscriptions = await this.batchGet(ids.map(subscriptionKey));
     return subscriptions
       .map((item) => SubscriptionItemSchema.parse(item).record)
@@ -349,7 +365,7 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...pointerKey(subscription), subscriptionId: subscription.id },
+        Item: { ...pointerKey(subscription), subscriptionId: subscription.id, events: subscription.events },
       }),
     );
   }

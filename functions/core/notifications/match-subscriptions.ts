@@ -25,6 +25,15 @@ export const matches = (subscription: Subscription, type: NotificationType, prod
 /** Where a product's files live is news for every subscriber: reading from the old place would go stale. */
 const ALWAYS_NOTIFIED: readonly NotificationType[] = ['storage-changed'];
 
+/**
+ * The event types a subscription must list to be told of an event of these types, or undefined when every
+ * subscription of the product is (a type that reaches all): what the store may narrow its reading to.
+ */
+export const listedTypesFor = (
+  types: readonly NotificationType[],
+): readonly NotificationType[] | undefined =>
+  types.some((type) => ALWAYS_NOTIFIED.includes(type)) ? undefined : types;
+
 /** Most specific first: the one type a subscription is told when an event is several. */
 const SPECIFICITY: readonly NotificationType[] = ['schema-changed-breaking', 'schema-changed'];
 

@@ -6,7 +6,7 @@ import type { SupportChannelSchema } from '../contracts/data-contract';
 import type { ProductRecord } from '../registry/records';
 import { upstreamProductIds } from '../registry/upstream';
 import { DEFAULT_MAX_DEPTH, downstreamOf, propagatesDownstream } from './downstream-impact';
-import { matchingType, type ProductRef } from './match-subscriptions';
+import { listedTypesFor, matchingType, type ProductRef } from './match-subscriptions';
 import { buildNotification, notificationsFor } from './notification-for-event';
 import {
   type Channel,
@@ -224,7 +224,8 @@ export const planFanOut = async (
   };
 
   const changed = productRef(event, product);
-  for (const subscription of await deps.subscriptions.forProduct(changed.id, changed.domain)) {
+  const listing = listedTypesFor(types);
+  for (const subscription of await deps.subscriptions.forProduct(changed.id, changed.domain, listing)) {
     const type = matchingType(subscription, types, changed);
     if (type) add(subscription, type, 'consumer');
   }
@@ -239,7 +240,11 @@ export const planFanOut = async (
     const subscribers = await Promise.all(
       downstream.map(async (node) => {
         const ref: ProductRef = { id: node.productId, domain: byId.get(node.productId)?.domain };
-        return { node, ref, subscriptions: await deps.subscriptions.forProduct(ref.id, ref.domain) };
+        return {
+          node,
+          ref,
+          subscriptions: await deps.subscriptions.forProduct(ref.id, ref.domain, listing),
+        };
       }),
     );
     for (const { node, ref, subscriptions } of subscribers) {

@@ -27,14 +27,25 @@ const products = (): ProductRecord[] => [
   }),
 ];
 
-const depsWith = (subscriptions: Subscription[], catalog: ProductRecord[] = products()): FanOutPlanDeps => ({
+/** What `forProduct` was asked to narrow to, call by call. */
+type Listings = (readonly string[] | undefined)[];
+
+const depsWith = (
+  subscriptions: Subscription[],
+  catalog: ProductRecord[] = products(),
+  listings: Listings = [],
+): FanOutPlanDeps => ({
   subscriptions: {
-    forProduct: async (productId, domain) =>
-      subscriptions.filter(
+    // Narrows as the store does: a subscription listing none of the types is not read.
+    forProduct: async (productId, domain, listing) => {
+      listings.push(listing);
+      return subscriptions.filter(
         (s) =>
           s.status === 'active' &&
-          ('productId' in s.target ? s.target.productId === productId : s.target.domain === domain),
-      ),
+          ('productId' in s.target ? s.target.productId === productId : s.target.domain === domain) &&
+          (!listing || s.events.some((type) => listing.includes(type))),
+      );
+    },
   },
   registry: {
     getProduct: async (id) => catalog.find((p) => p.id === id),
@@ -293,6 +304,27 @@ describe('Function: planFanOut', () => {
       { consumer: 'team:sales-team', type: 'subscriber-added', audience: 'producer', path: undefined },
     ]);
     expect(await planFanOut(deps, { ...event, productId: '*' })).toEqual([]);
+  });
+
+  it('reads only the subscriptions that listed a type of the event, unless the event reaches all', async () => {
+    const listings: Listings = [];
+    const deps = depsWith(
+      [
+        aSubscription({ events: ['version-published'] }),
+        aSubscription({ consumer: 'team:b', events: ['deprecated'] }),
+      ],
+      products(),
+      listings,
+    );
+
+    expect(summary(await planFanOut(deps, sample('subscription-created.json')))).toEqual([]);
+    const moved = { ...sample('data-product-storage-changed.json'), productId: 'orders' };
+    expect(summary(await planFanOut(deps, moved))).toEqual([
+      { consumer: 'team:analytics', type: 'storage-changed', audience: 'consumer', path: undefined },
+      { consumer: 'team:b', type: 'storage-changed', audience: 'consumer', path: undefined },
+    ]);
+
+    expect(listings).toEqual([['subscriber-added'], undefined]);
   });
 
   it('makes the same notifications from a redelivered event', async () => {
