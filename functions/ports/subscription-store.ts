@@ -35,6 +35,8 @@ export interface SubscriptionStore {
     domain: string | undefined,
     listing?: readonly NotificationType[],
   ): Promise<Subscription[]>;
+  /** Sets the event types of a subscription; undefined when there is no such subscription. */
+  updateEvents(id: string, events: readonly NotificationType[]): Promise<Subscription | undefined>;
   delete(id: string): Promise<boolean>;
   pause(id: string, reason: string): Promise<void>;
   /** The signing secret of a webhook subscription, kept apart from the subscription record. */

@@ -109,6 +109,19 @@ describe('Class: DynamoDbSubscriptionStore (against dynalite)', () => {
       expect(await consumers()).toEqual(['team:a', 'team:b', 'team:c']);
     });
 
+    it('changes the event types of a subscription, and what it is found for', async () => {
+      const subscription = aSubscription({ events: ['version-published'] });
+      await store.create(subscription);
+
+      const updated = await store.updateEvents(subscription.id, ['deprecated']);
+
+      expect(updated).toEqual({ ...subscription, events: ['deprecated'] });
+      expect(await store.get(subscription.id)).toEqual(updated);
+      expect(await store.forProduct('orders', undefined, ['deprecated'])).toEqual([updated]);
+      expect(await store.forProduct('orders', undefined, ['version-published'])).toEqual([]);
+      expect(await store.updateEvents('no-such-subscription', ['deprecated'])).toBeUndefined();
+    });
+
     it('reads many subscribers of one product', async () => {
       const many = Array.from({ length: 130 }, (_, i) => aSubscription({ consumer: `team:${i}` }));
       for (const s of many) await store.create(s);

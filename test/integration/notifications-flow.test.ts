@@ -297,7 +297,11 @@ describe('Notifications, locally (subscriptions, fan-out queue, ledger, channels
       await t.platform.bus.whenIdle();
       const gitops = async () =>
         (
-          JSON.parse((await cli('subscriptions', '--json')).out) as { source: string; consumer: string }[]
+          JSON.parse((await cli('subscriptions', '--json')).out) as {
+            source: string;
+            consumer: string;
+            events: string[];
+          }[]
         ).filter((s) => s.source === 'gitops');
       expect((await gitops()).map((s) => s.consumer)).toEqual(['team:bi', 'team:bi']);
 
@@ -309,6 +313,17 @@ describe('Notifications, locally (subscriptions, fan-out queue, ledger, channels
       await repo.push();
       await t.platform.bus.whenIdle();
       expect(await gitops()).toHaveLength(1);
+
+      // Changing what an entry is told about changes the subscription (the same one: same consumer and channel).
+      const [before] = await gitops();
+      await repo.write(
+        'analytics/subscriptions.yaml',
+        'consumer: team:bi\nsubscriptions:\n  - domain: sales\n    events: [deprecated, rejected]\n    email: bi@example.com\n',
+      );
+      await repo.commit('bi only wants deprecations and rejections');
+      await repo.push();
+      await t.platform.bus.whenIdle();
+      expect(await gitops()).toEqual([{ ...before, events: ['deprecated', 'rejected'] }]);
 
       // A file with a problem (two channels in one entry) changes nothing: no typo deletes a subscription.
       await repo.write(

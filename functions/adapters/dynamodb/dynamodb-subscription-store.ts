@@ -185,6 +185,33 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
+  async updateEvents(id: string, events: readonly NotificationType[]): Promise<Subscription | undefined> {
+    const current = await this.get(id);
+    if (!current) return undefined;
+    // The pointer lists the old and the new types while the record changes: no event is missed in between.
+    await this.putPointer({ ...current, events: [...new Set([...current.events, ...events])] });
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriptionKey(id),
+          UpdateExpression: 'SET #record.events = :events',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#record': 'record' },
+          ExpressionAttributeValues: { ':events': [...events] },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const updated = SubscriptionItemSchema.parse(Attributes).record;
+      await this.putPointer(updated);
+      return updated;
+    } catch (error) {
+      // Deleted meanwhile: the pointer left behind points at nothing and is ignored.
+      if (!isConditionFailure(error)) throw error;
+      return undefined;
+    }
+  }
+
   async delete(id: string): Promise<boolean> {
     const { Attributes } = await this.client.send(
       new DeleteCommand({ TableName: this.tableName, Key: subscriptionKey(id), ReturnValues: 'ALL_OLD' }),

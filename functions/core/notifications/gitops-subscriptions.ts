@@ -4,7 +4,12 @@ import { ProductIdSchema } from '../contracts/data-contract';
 import type { Problem } from '../problem';
 import { createSubscription } from './manage-subscriptions';
 import type { NotificationDeps } from './notification-deps';
-import { type Channel, ChannelSchema, NotificationTypeSchema } from './subscription';
+import {
+  type Channel,
+  ChannelSchema,
+  DEFAULT_NOTIFICATION_TYPES,
+  NotificationTypeSchema,
+} from './subscription';
 
 /** The file a consumer keeps in its folder of the data repo. */
 export const SUBSCRIPTIONS_FILE = 'subscriptions.yaml';
@@ -59,6 +64,8 @@ export const withoutSubscriptions = (previousText: string): string | undefined =
 
 export interface SubscriptionsSyncResult {
   created: string[];
+  /** Subscriptions whose event types the file changed. */
+  updated: string[];
   unchanged: string[];
   deleted: string[];
   problems: Problem[];
@@ -73,7 +80,13 @@ export const syncGitopsSubscriptions = async (
   deps: Pick<NotificationDeps, 'subscriptions' | 'registry' | 'events' | 'clock' | 'settings' | 'newSecret'>,
   file: { path: string; text: string; actor: string },
 ): Promise<SubscriptionsSyncResult> => {
-  const result: SubscriptionsSyncResult = { created: [], unchanged: [], deleted: [], problems: [] };
+  const result: SubscriptionsSyncResult = {
+    created: [],
+    updated: [],
+    unchanged: [],
+    deleted: [],
+    problems: [],
+  };
   let document: unknown;
   try {
     document = parseYaml(file.text);
@@ -122,8 +135,17 @@ export const syncGitopsSubscriptions = async (
         result.problems.push({ path: `${where}.${problem.path}`, message: problem.message });
       continue;
     }
-    kept.add(outcome.subscription.id);
-    (outcome.status === 'created' ? result.created : result.unchanged).push(outcome.subscription.id);
+    const { id, events } = outcome.subscription;
+    kept.add(id);
+    if (outcome.status === 'created') {
+      result.created.push(id);
+      continue;
+    }
+    // The file is the truth for what its subscriptions are told, not only for which exist.
+    const wanted = [...new Set(entry.events ?? DEFAULT_NOTIFICATION_TYPES)];
+    const sameTypes = wanted.length === events.length && wanted.every((type) => events.includes(type));
+    if (!sameTypes && (await deps.subscriptions.updateEvents(id, wanted))) result.updated.push(id);
+    else result.unchanged.push(id);
   }
   // Only a file without problems removes what it no longer lists: a typo must not delete subscriptions.
   if (result.problems.length === 0) {
