@@ -11,6 +11,12 @@ import { type CsvValidationResult, validateCsv } from '../../core/csv/validate-c
 import type { Problem } from '../../core/problem';
 import { type Output, UsageError } from '../output';
 
+/**
+ * Local files are read 1 MiB at a time: with the default 64 KiB, each read's round trip to the thread pool
+ * is not hidden behind validation (10-13 % slower in paired runs on a 100 MB file).
+ */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
 const run = promisify(execFile);
 
 interface FolderReport {
@@ -74,7 +80,7 @@ const validateFolder = async (folder: string, base: string | undefined): Promise
   }
   const files: FolderReport['files'] = [];
   for (const file of await csvFiles(folder)) {
-    const result = await validateCsv(createReadStream(file), {
+    const result = await validateCsv(createReadStream(file, { highWaterMark: READ_CHUNK_BYTES }), {
       columns: parsed.contract.table.columns,
       dialect: parsed.contract.dialect,
     });
