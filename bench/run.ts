@@ -32,7 +32,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string' },
     seed: { type: 'string', default: '20260101' },
     // fs.createReadStream's default, which is what the CLI (`mesh validate`) streams with.
-    'chunk-kb': { type: 'string', default: '64' },
+    'chunk-kb': { type: 'string', default: '1024' },
     'defects-per-kind': { type: 'string', default: '25' },
     // Webhook subscriptions in the notification fan-out measurement (the issue's 1,000).
     subscriptions: { type: 'string' },
