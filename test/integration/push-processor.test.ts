@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GitPushReceivedDetail } from '../../events/inbound/git-push-received';
 import { DynamoDbRegistry } from '../../functions/adapters/dynamodb/dynamodb-registry';
+import { GitHostRequestError } from '../../functions/adapters/git/http-client';
 import { LocalGitProvider } from '../../functions/adapters/git/local-git-provider';
 import { DEFAULT_GIT_OPS_SETTINGS, type GitOpsDeps } from '../../functions/core/gitops/git-ops-deps';
 import { processPush } from '../../functions/core/gitops/process-push';
@@ -226,5 +227,35 @@ describe('Push processor (real git repository, registry on dynalite)', () => {
       'invalid-descriptor',
     ]);
     expect((await registry.getProduct('p-8'))?.inputPorts).toBeUndefined();
+  });
+
+  it('processes the first push of a branch (before 000…0) without asking the git host for that commit', async () => {
+    await repo.write('p-first/datacontract.yaml', contractFor('p-first'));
+    const after = await repo.commit('p-first');
+    await repo.push();
+    published.length = 0;
+    const local = new LocalGitProvider(bare);
+    const asked: string[] = [];
+    // As the REST hosts answer: 000…0 is no commit.
+    const host: GitProvider = {
+      listFiles: async (repository, sha) => {
+        asked.push(sha);
+        if (/^0+$/.test(sha)) throw new GitHostRequestError(`GET /commits/${sha}: 404 Not Found`, 404);
+        return local.listFiles(repository, sha);
+      },
+      readFile: (repository, sha, path) => local.readFile(repository, sha, path),
+    };
+
+    expect(
+      await processPush({ ...deps, git: host }, pushDetail('0'.repeat(40), after), 'inbound-first'),
+    ).toMatchObject({
+      status: 'processed',
+    });
+    expect(asked).toEqual([after]);
+    expect(
+      ofType('Data Product Registered').map(
+        (e) => (e.detail as { metadata: { productId: string } }).metadata.productId,
+      ),
+    ).toContain('p-first');
   });
 });

@@ -108,7 +108,8 @@ const pushContext = async (
   correlationId: string,
 ): Promise<PushContext> => {
   const [beforeFiles, afterFiles] = await Promise.all([
-    deps.git.listFiles(push.repository, push.before),
+    // A new branch (the first push to a repository too) has no tree before: git hosts answer 404 for 000…0.
+    isZeroSha(push.before) ? [] : deps.git.listFiles(push.repository, push.before),
     deps.git.listFiles(push.repository, push.after),
   ]);
   const diff = diffTrees(beforeFiles, afterFiles);
