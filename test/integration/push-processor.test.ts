@@ -258,4 +258,46 @@ describe('Push processor (real git repository, registry on dynalite)', () => {
       ),
     ).toContain('p-first');
   });
+
+  it('processes an older push after a newer one: the product stays as the newer set it, its data files are still published', async () => {
+    // CODEOWNERS (from an earlier test) names other folders: the pusher owns p-late through the team.
+    const owners = { ...deps, teams: { 'sales-team': ['alice'] } };
+    const base = await repo.head();
+    await repo.write('p-late/datacontract.yaml', contractFor('p-late'));
+    const registered = await repo.commit('p-late');
+    await repo.write(
+      'p-late/datacontract.yaml',
+      contractFor('p-late').replace('version: 1.0.0', 'version: 1.0.1'),
+    );
+    await repo.write('p-late/a1.csv', 'id\n1\n');
+    const first = await repo.commit('p-late 1.0.1 and a1');
+    await repo.write(
+      'p-late/datacontract.yaml',
+      contractFor('p-late').replace('version: 1.0.0', 'version: 1.0.2'),
+    );
+    await repo.write('p-late/a2.csv', 'id\n2\n');
+    const second = await repo.commit('p-late 1.0.2 and a2');
+    await repo.push();
+    expect(await processPush(owners, pushDetail(base, registered), 'inbound-late-0')).toMatchObject({
+      status: 'processed',
+    });
+    const older = pushDetail(registered, first);
+    const newer = pushDetail(first, second);
+    published.length = 0;
+
+    await processPush(owners, newer, 'inbound-late-2');
+    // The first push's delivery failed and is retried after the second one was processed.
+    await processPush(owners, older, 'inbound-late-1');
+
+    expect((await registry.getProduct('p-late'))?.contractVersion).toBe('1.0.2');
+    const files = ofType('Data Product Version Published').map(
+      (e) => JSON.stringify(e.detail).match(/p-late\/a\d\.csv/)?.[0],
+    );
+    expect(files.sort()).toEqual(['p-late/a1.csv', 'p-late/a2.csv']);
+
+    // Redelivered once more, the older push changes nothing and publishes nothing again.
+    published.length = 0;
+    await processPush(owners, { ...older, deliveryId: 'redelivered' }, 'inbound-late-1b');
+    expect(published).toEqual([]);
+  });
 });

@@ -63,16 +63,25 @@ export const publishFolder = async (
     return [reject(firstPath, 'invalid-key', [{ path: `${folder}/`, message: kind.message }])];
   }
 
-  if (
-    (await deps.registry.advanceSequencer(
-      `git:${context.repositoryKey}`,
-      folder,
-      context.push.receivedAt,
-    )) === 'stale'
-  ) {
-    deps.logger.info('older push ignored for folder', { folder, after: context.push.after });
-    return [];
-  }
+  const sequence = (key: string) =>
+    deps.registry.advanceSequencer(`git:${context.repositoryKey}`, key, context.push.receivedAt);
+  const csvFiles = changed.filter(
+    (path) => context.after.has(path) && classifyObjectKey(path).kind === 'csv' && path !== DATA_CATALOG_FILE,
+  );
+  /** Publishes the data files of this push that no later push has published since, against `product`. */
+  const publishData = async (product: ProductRecord): Promise<OutgoingEvent[]> => {
+    const published: OutgoingEvent[] = [];
+    for (const path of csvFiles) {
+      const file = context.after.get(path);
+      if (!file) continue;
+      if ((await sequence(path)) === 'stale') {
+        deps.logger.info('older push ignored for file', { path, after: context.push.after });
+        continue;
+      }
+      published.push(...(await publishGitCsv(deps, context, product, location, file)));
+    }
+    return published;
+  };
 
   const authorize = (existing: ProductRecord | undefined, contract?: DataContract): Problem | undefined => {
     const decision = decideOwnership(
@@ -87,12 +96,20 @@ export const publishFolder = async (
     return decision.allowed ? undefined : { path: `${folder}/`, message: decision.reason };
   };
 
+  if ((await sequence(folder)) === 'stale') {
+    // A later push already settled the folder's product (contract, catalog row, deletion): this one must not
+    // undo it. Its own data files are not superseded by that, and are still published, as the product is now.
+    deps.logger.info('older push: product left as a later push set it', { folder, after: context.push.after });
+    const current = await deps.registry.getProduct(productId);
+    if (!current || current.status === 'deprecated' || csvFiles.length === 0) return [];
+    const denied = authorize(current, current.contract);
+    if (denied) return [reject(csvFiles[0] ?? firstPath, 'not-owner', [denied])];
+    return publishData(current);
+  }
+
   if (files.length === 0) return deprecate(deps, context, folder, productId, location, authorize);
 
   const events: OutgoingEvent[] = [];
-  const csvFiles = changed.filter(
-    (path) => context.after.has(path) && classifyObjectKey(path).kind === 'csv' && path !== DATA_CATALOG_FILE,
-  );
   const skipped = (message: string): Problem[] =>
     csvFiles.map((path) => ({ path, message: `not published: ${message}` }));
 
@@ -209,11 +226,7 @@ export const publishFolder = async (
   const denied = authorize(product, product.contract);
   if (denied)
     return [...events, reject(csvFiles[0] ?? firstPath, 'not-owner', [denied, ...skipped(denied.message)])];
-  for (const path of csvFiles) {
-    const file = context.after.get(path);
-    if (file) events.push(...(await publishGitCsv(deps, context, product, location, file)));
-  }
-  return events;
+  return [...events, ...(await publishData(product))];
 };
 
 /** A deleted folder deprecates its product (never erases it): history, versions and subscribers stay. */
