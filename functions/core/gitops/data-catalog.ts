@@ -58,6 +58,14 @@ export const parseDataCatalog = (
       problems.push({ path, message: `path "${at(fields, 'path')}" is not a folder of the repository` });
       continue;
     }
+    if (folder.includes('/')) {
+      // Pushes are read a top-level folder per product: a nested one would be taken for its parent folder.
+      problems.push({
+        path,
+        message: `path "${at(fields, 'path')}" is nested: a product is a top-level folder of the data repository`,
+      });
+      continue;
+    }
     if (!at(fields, 'owner')) {
       problems.push({ path, message: `product "${name}" has no owner` });
       continue;

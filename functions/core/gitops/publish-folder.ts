@@ -99,7 +99,10 @@ export const publishFolder = async (
   if ((await sequence(folder)) === 'stale') {
     // A later push already settled the folder's product (contract, catalog row, deletion): this one must not
     // undo it. Its own data files are not superseded by that, and are still published, as the product is now.
-    deps.logger.info('older push: product left as a later push set it', { folder, after: context.push.after });
+    deps.logger.info('older push: product left as a later push set it', {
+      folder,
+      after: context.push.after,
+    });
     const current = await deps.registry.getProduct(productId);
     if (!current || current.status === 'deprecated' || csvFiles.length === 0) return [];
     const denied = authorize(current, current.contract);
