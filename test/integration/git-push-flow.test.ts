@@ -246,10 +246,16 @@ describe('Data repo flow (local bare repo + push hook + webhook receiver + push 
 
     const { events } = await push();
 
-    expect(detail(ofType(events, 'Data Product Deprecated')[0])).toMatchObject({
-      product: { id: 'orders', status: 'deprecated' },
-      reason: 'folder-deleted',
-    });
+    const deprecated = ofType(events, 'Data Product Deprecated').map(detail);
+    expect(deprecated).toEqual([
+      expect.objectContaining({ product: expect.objectContaining({ id: 'orders', status: 'deprecated' }) }),
+      expect.objectContaining({
+        product: expect.objectContaining({ id: 'legacy-stock', status: 'deprecated' }),
+        reason: 'folder-deleted',
+      }),
+    ]);
+    // The uncontracted product went with its folder and its catalog row.
+    expect((await productShow('legacy-stock')).json.product.status).toBe('deprecated');
     const shown = await productShow('orders');
     expect(shown.json.product.status).toBe('deprecated');
     expect(shown.json.versions.length).toBeGreaterThan(0);

@@ -123,6 +123,7 @@ const pushContext = async (
     changed: new Set(changedPaths(diff)),
     codeowners: [],
     catalog: [],
+    catalogBefore: [],
   };
   // CODEOWNERS as it was before the push: a push cannot grant its own author rights.
   const codeowners = beforeFiles.find((file) => CODEOWNERS_PATHS.includes(file.path));
@@ -130,15 +131,20 @@ const pushContext = async (
     const text = await readGitText(deps, context, codeowners, MAX_SMALL_FILE, push.before);
     if (text.ok) context.codeowners = parseCodeowners(text.text).rules;
   }
-  const catalog = after.get(DATA_CATALOG_FILE);
-  if (catalog) {
-    const read = await readCsvRecords(await deps.git.readFile(push.repository, push.after, catalog.path), {
+  const readCatalog = async (sha: string) => {
+    const read = await readCsvRecords(await deps.git.readFile(push.repository, sha, DATA_CATALOG_FILE), {
       maxRecords: MAX_CATALOG_ROWS,
     });
-    const parsed = parseDataCatalog(read, (id) => PRODUCT_ID_PATTERN.test(id));
+    return parseDataCatalog(read, (id) => PRODUCT_ID_PATTERN.test(id));
+  };
+  if (after.has(DATA_CATALOG_FILE)) {
+    const parsed = await readCatalog(push.after);
     context.catalog = parsed.rows;
     if (parsed.problems.length > 0)
       deps.logger.warn('data catalog rows ignored', { problems: parsed.problems });
+  }
+  if (context.changed.has(DATA_CATALOG_FILE) && beforeFiles.some((file) => file.path === DATA_CATALOG_FILE)) {
+    context.catalogBefore = (await readCatalog(push.before)).rows;
   }
   return context;
 };

@@ -31,9 +31,12 @@ export const publishFolder = async (
   context: PushContext,
   folder: string,
 ): Promise<OutgoingEvent[]> => {
-  const files = filesUnder(context, folder);
   const changed = [...context.changed].filter((path) => path.startsWith(`${folder}/`));
-  const row = context.catalog.find((candidate) => candidate.folder === folder);
+  const ofFolder = (candidate: { folder: string }) => candidate.folder === folder;
+  const files = filesUnder(context, folder);
+  // A folder removed together with its catalog row is still that row's product (to deprecate it).
+  const row =
+    context.catalog.find(ofFolder) ?? (files.length === 0 ? context.catalogBefore.find(ofFolder) : undefined);
   const actor = context.push.pusher;
   const actorRef = { username: actor.username, ...(actor.email ? { email: actor.email } : {}) };
   const firstPath = changed[0] ?? `${folder}/`;

@@ -19,6 +19,8 @@ export interface PushContext {
   /** Read at `before`, so that a push cannot grant itself rights. */
   codeowners: CodeownersRule[];
   catalog: CatalogRow[];
+  /** The catalog at `before`, when the push changed it: how a folder removed with its row is recognised. */
+  catalogBefore: CatalogRow[];
 }
 
 export const repositoryKey = (repository: GitRepository): string =>
