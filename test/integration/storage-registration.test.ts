@@ -38,6 +38,7 @@ describe('Storage registration (the ProducerBucket custom resource) against the 
     ...extra,
   });
   const ORDERS = { ProductId: 'orders', BucketName: 'team-orders', Prefix: 'orders/' };
+  const RETURNS_LOCATION = { bucket: 'team-orders', prefix: 'returns/' };
   const storageEvents = () => t.domainEvents('Data Product Storage Changed').map((e) => e.detail);
   const invoke = async (event: unknown) => {
     const response = await handler(event, context);
@@ -276,5 +277,38 @@ describe('Storage registration (the ProducerBucket custom resource) against the 
     const published = t.domainEvents('Data Product Version Published').length;
     await t.upload('orders/2026/part-1.csv', example('orders/orders-2026-11-21.csv'), 'team-orders');
     expect(t.domainEvents('Data Product Version Published')).toHaveLength(published);
+  });
+
+  it('gives the prefix back when the registration fails after claiming it, so that a retry registers and announces it', async () => {
+    const base = buildStorageRegistrationDeps({ ...t.platform.env, MESH_LOCAL: 'true' });
+    let failures = 1;
+    const flaky = makeHandler(() => ({
+      ...base,
+      events: {
+        publish: async (events) => {
+          if (failures-- > 0) throw new Error('EventBridge throttled the request');
+          await base.events.publish(events);
+        },
+      },
+    }));
+    const RETURNS = { ProductId: 'returns', BucketName: 'team-orders', Prefix: 'returns/' };
+    const before = storageEvents().length;
+
+    const failed = await flaky(request('Create', RETURNS), context);
+    expect(failed).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringContaining('EventBridge throttled'),
+    });
+    expect(await base.registry.listLocations('returns')).toEqual([]);
+
+    const retried = await flaky(request('Create', RETURNS), context);
+    await t.platform.bus.whenIdle();
+    expect(retried).toMatchObject({ Status: 'SUCCESS' });
+    expect(storageEvents().slice(before)).toEqual([
+      expect.objectContaining({
+        reason: 'producer-bucket-registered',
+        added: [{ kind: 's3', ...RETURNS_LOCATION }],
+      }),
+    ]);
   });
 });

@@ -72,21 +72,28 @@ export const registerProducerLocation = async (
   }
   const problem = claimProblem(await deps.registry.claimLocation(location, productId), location);
   if (problem) return { ok: false, reason: `${problem.path} ${problem.message}` };
-  const owner = await deps.registry.claimRegistrant(productId, account);
-  if (owner !== account) {
-    // Another account registered the product in the meantime: give the prefix back.
-    if (!known) await deps.registry.releaseLocation(location, productId);
-    return { ok: false, reason: `product ${productId} registers its storage from account ${owner}` };
+  try {
+    const owner = await deps.registry.claimRegistrant(productId, account);
+    if (owner !== account) {
+      // Another account registered the product in the meantime: give the prefix back.
+      if (!known) await deps.registry.releaseLocation(location, productId);
+      return { ok: false, reason: `product ${productId} registers its storage from account ${owner}` };
+    }
+    // The newest resource to register it holds it: a renamed or moved construct's old resource, deleted after
+    // the new one was created, must not give it back.
+    await deps.registry.holdLocation(location, request.resource);
+    if (!known) {
+      await deps.events.publish([
+        await storageChanged(deps, requestId, productId, 'producer-bucket-registered', { added: [location] }),
+      ]);
+    }
+    return { ok: true };
+  } catch (error) {
+    // The request fails (CloudFormation is answered FAILED): a prefix this request claimed is given back, so
+    // that nothing stays registered unannounced and the next attempt registers and announces it afresh.
+    if (!known) await deps.registry.releaseLocation(location, productId).catch(() => undefined);
+    throw error;
   }
-  // The newest resource to register it holds it: a renamed or moved construct's old resource, deleted after
-  // the new one was created, must not give it back.
-  await deps.registry.holdLocation(location, request.resource);
-  if (!known) {
-    await deps.events.publish([
-      await storageChanged(deps, requestId, productId, 'producer-bucket-registered', { added: [location] }),
-    ]);
-  }
-  return { ok: true };
 };
 
 /**
