@@ -227,6 +227,20 @@ describe('Push processor (real git repository, registry on dynalite)', () => {
       'invalid-descriptor',
     ]);
     expect((await registry.getProduct('p-8'))?.inputPorts).toBeUndefined();
+
+    // A new contract version keeps them: they come from the descriptor, which did not change.
+    await repo.write('p-7/datacontract.yaml', contractFor('p-7').replace('version: 1.0.0', 'version: 1.1.0'));
+    const contractOnly = await repo.commit('p-7 1.1.0');
+    await repo.push();
+    await processPush(
+      { ...deps, teams: { 'sales-team': ['alice'] } },
+      pushDetail(after, contractOnly),
+      'inbound-9b',
+    );
+    expect(await registry.getProduct('p-7')).toMatchObject({
+      contractVersion: '1.1.0',
+      inputPorts: [{ name: 'p-1', version: '1.0.0', contractId: 'p-1-contract' }],
+    });
   });
 
   it('processes the first push of a branch (before 000…0) without asking the git host for that commit', async () => {

@@ -378,7 +378,11 @@ const settingProblem = (key: string, value: unknown, productId: string): string 
   switch (key) {
     case 'csvDelimiter':
     case 'csvQuote':
-      return singleCharacter(value) ? undefined : `expected a single character, got ${show(value)}`;
+      if (!singleCharacter(value)) return `expected a single character, got ${show(value)}`;
+      // The tokenizer works on bytes: a character UTF-8 writes in several bytes cannot delimit or quote.
+      return (value as string).charCodeAt(0) < 0x80
+        ? undefined
+        : `expected an ASCII character, got ${show(value)}`;
     case 'csvHeader':
       return typeof value === 'boolean' ? undefined : `expected true or false, got ${show(value)}`;
     case 'csvNullMarker':

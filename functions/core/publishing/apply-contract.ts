@@ -126,6 +126,8 @@ export const applyContract = async (
       contractSha256: sha256,
       contractObject: ref,
       ...(submission.uncontracted ? { uncontracted: true } : {}),
+      // The input ports come from the product's dataproduct.yaml, not its contract: a new contract keeps them.
+      ...(existing?.inputPorts ? { inputPorts: existing.inputPorts } : {}),
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
       revision: (existing?.revision ?? 0) + 1,

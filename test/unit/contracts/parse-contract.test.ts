@@ -557,6 +557,7 @@ describe('parseContract: platform rules', () => {
         { property: 'csvSeparator', value: ';' },
         { property: 'upstreamProducts', value: ['Sales Customers', 'orders'] },
         { property: 'csvHeader', value: true },
+        { property: 'csvQuote', value: '§' },
       ];
     });
     expect(problemsOf(text)).toEqual([
@@ -570,6 +571,7 @@ describe('parseContract: platform rules', () => {
       },
       { path: 'customProperties[4].value', message: 'upstreamProducts: not product ids: "Sales Customers"' },
       { path: 'customProperties[5].property', message: '"csvHeader" is set more than once' },
+      { path: 'customProperties[6].value', message: 'csvQuote: expected an ASCII character, got "§"' },
     ]);
   });
 
