@@ -16,6 +16,15 @@ const SqsEventSchema = z.object({
   ),
 });
 
+/** A body that is not JSON is as malformed as one of the wrong shape (undefined fails the schema). */
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
 export interface BatchResponse {
   batchItemFailures: { itemIdentifier: string }[];
 }
@@ -32,7 +41,7 @@ export const makeHandler = (deps: () => NotificationDeps) =>
       const batchItemFailures: BatchResponse['batchItemFailures'] = [];
       await Promise.all(
         Records.map(async (record) => {
-          const message = DeliveryMessageSchema.safeParse(JSON.parse(record.body));
+          const message = DeliveryMessageSchema.safeParse(parseJson(record.body));
           if (!message.success) {
             // Retrying cannot fix a malformed message: log it and let it go (the queue's DLQ is for failures).
             logger.error('malformed delivery message dropped', { messageId: record.messageId });

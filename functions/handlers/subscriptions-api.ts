@@ -22,7 +22,11 @@ export const SubscribeRequestSchema = z.object({
   consumer: z.string().check(z.minLength(1)),
   product: z.optional(z.string()),
   domain: z.optional(z.string()),
-  events: z.optional(z.array(NotificationTypeSchema)),
+  events: z.optional(
+    z
+      .array(NotificationTypeSchema)
+      .check(z.minLength(1, 'name at least one event type, or leave events out')),
+  ),
   channel: ChannelSchema,
 });
 

@@ -230,6 +230,22 @@ describe('Notifications, locally (subscriptions, fan-out queue, ledger, channels
     expect(invalid.code).toBe(1);
     const anonymous = await fetch(`${t.platform.endpoints.http}/subscriptions`);
     expect(anonymous.status).toBe(401);
+    const noEvents = await fetch(`${t.platform.endpoints.http}/subscriptions`, {
+      method: 'POST',
+      headers: { authorization: 'test', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        consumer: 'team:x',
+        product: 'orders',
+        events: [],
+        channel: { kind: 'webhook', url: `${webhook.url}/none` },
+      }),
+    });
+    expect(noEvents.status).toBe(400);
+    expect(await noEvents.json()).toMatchObject({
+      problems: [
+        expect.objectContaining({ path: 'events', message: expect.stringContaining('at least one') }),
+      ],
+    });
   });
 
   it('retries a target that answers 500, then delivers once it answers 200 (two requests, one delivery)', async () => {

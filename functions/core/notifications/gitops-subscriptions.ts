@@ -17,7 +17,11 @@ export const SUBSCRIPTIONS_FILE = 'subscriptions.yaml';
 const EntrySchema = z.object({
   product: z.optional(ProductIdSchema),
   domain: z.optional(z.string()),
-  events: z.optional(z.array(NotificationTypeSchema)),
+  events: z.optional(
+    z
+      .array(NotificationTypeSchema)
+      .check(z.minLength(1, 'name at least one event type, or leave events out')),
+  ),
   webhook: z.optional(z.string()),
   slack: z.optional(z.string()),
   teams: z.optional(z.string()),
