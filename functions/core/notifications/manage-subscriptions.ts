@@ -94,7 +94,9 @@ export const createSubscription = async (
   await deps.events.publish([
     outgoing(SubscriptionCreated, {
       metadata: {
-        eventId: deterministicId('subscription-created', subscription.id),
+        // The id is the subscription's, but a subscription deleted and made again is a new subscriber: its
+        // creation time makes it a new event (and a new notice for the owner team), a retry the same one.
+        eventId: deterministicId('subscription-created', subscription.id, subscription.createdAt),
         productId: 'productId' in subscription.target ? subscription.target.productId : '*',
         correlationId: subscription.id,
         occurredAt: subscription.createdAt,
