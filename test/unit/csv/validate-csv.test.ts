@@ -466,6 +466,10 @@ describe('validateCsv: values', () => {
     const many = Array.from({ length: 40 }, (_, i) => `v${i}`);
     const long = await oneColumn('string', ['v0', 'v39', 'v40', 'é'], { allowedValues: many });
     expect(rowsOf(long, 'allowed-values')).toEqual([4, 5]);
+    // A long list is quoted in part: a hundred errors must not repeat it whole (EventBridge takes 256 KB).
+    expect(long.errors[0]?.message).toBe(
+      '"v40" is not one of the allowed values: "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9" and 30 more',
+    );
     expect((await oneColumn('integer', ['1', '2', '3'], { allowedValues: ['1', '2'] })).errors[0]?.row).toBe(
       4,
     );
