@@ -1,5 +1,6 @@
 import type { SchemaChangeSchema } from '../../../events/domain/common';
 import type * as z from '../../shared/zod';
+import { quoteValues } from '../quote-values';
 import type { Column, CsvDialect, DataContract } from './data-contract';
 
 /**
@@ -49,7 +50,6 @@ const withoutPhrase = ({ kind, column, breaking, message }: Finding): SchemaChan
 // Formatting values for messages
 
 const MAX_TEXT = 80;
-const MAX_VALUES = 10;
 
 const show = (value: string | number | boolean | undefined): string =>
   value === undefined ? 'none' : typeof value === 'string' ? JSON.stringify(value) : String(value);
@@ -58,12 +58,6 @@ const showText = (text: string | undefined): string =>
   text === undefined
     ? 'none'
     : JSON.stringify(text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);
-
-const showValues = (values: readonly string[]): string => {
-  const shown = values.slice(0, MAX_VALUES).map((v) => JSON.stringify(v));
-  const more = values.length - shown.length;
-  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
-};
 
 const showKey = (names: readonly string[]): string => `(${names.join(', ')})`;
 
@@ -221,8 +215,8 @@ const allowedValuesChange = (
       breakingChange(
         'constraint-tightened',
         name,
-        `column ${col}: values now restricted to ${showValues(now)} (any value was allowed)`,
-        `restricts column ${col} to the values ${showValues(now)}`,
+        `column ${col}: values now restricted to ${quoteValues(now)} (any value was allowed)`,
+        `restricts column ${col} to the values ${quoteValues(now)}`,
       ),
     ];
   }
@@ -234,19 +228,19 @@ const allowedValuesChange = (
   const removed = [...wasSet].filter((v) => !nowSet.has(v));
   const added = [...nowSet].filter((v) => !wasSet.has(v));
   if (removed.length > 0) {
-    const alsoAdded = added.length > 0 ? `; added ${showValues(added)}` : '';
+    const alsoAdded = added.length > 0 ? `; added ${quoteValues(added)}` : '';
     return [
       breakingChange(
         'constraint-tightened',
         name,
-        `column ${col}: allowed values ${showValues(removed)} removed${alsoAdded}`,
-        `removes the allowed values ${showValues(removed)} from column ${col}`,
+        `column ${col}: allowed values ${quoteValues(removed)} removed${alsoAdded}`,
+        `removes the allowed values ${quoteValues(removed)} from column ${col}`,
       ),
     ];
   }
   if (added.length > 0) {
     return [
-      safeChange('constraint-relaxed', name, `column ${col}: allowed values ${showValues(added)} added`),
+      safeChange('constraint-relaxed', name, `column ${col}: allowed values ${quoteValues(added)} added`),
     ];
   }
   return [];

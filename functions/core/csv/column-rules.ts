@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { Column } from '../contracts/data-contract';
+import { quoteValues } from '../quote-values';
 import { type BytePattern, compileBytePattern } from './byte-pattern';
 import {
   bytesEqual,
@@ -44,19 +45,6 @@ const TYPE_NAMES = [
 const ALLOWED_BYTES_MAX = 16;
 
 /** One bound, compared in the column's own order (numbers; `yyyymmdd` for dates; epoch ms for timestamps). */
-
-/**
- * Error messages quote this many allowed values at most: each error carries its message, and a long list
- * repeated in a hundred errors would make the event too large for EventBridge (256 KB).
- */
-const ALLOWED_VALUES_SHOWN = 10;
-
-const allowedValuesText = (allowed: readonly string[]): string => {
-  const shown = allowed.slice(0, ALLOWED_VALUES_SHOWN).map((value) => JSON.stringify(value));
-  const more = allowed.length - shown.length;
-  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
-};
-
 export interface Bound {
   readonly value: number;
   /** As written in the contract, for messages. */
@@ -226,7 +214,7 @@ export const compileColumns = (columns: readonly Column[], notices: string[]): C
           ? allowed.map((value) => Buffer.from(value, 'utf8'))
           : null,
       allowedSet: allowed && allowed.length > ALLOWED_BYTES_MAX ? new Set(allowed) : null,
-      allowedText: allowed ? allowedValuesText(allowed) : '',
+      allowedText: allowed ? quoteValues(allowed) : '',
       hasTextChecks:
         column.minLength !== undefined ||
         column.maxLength !== undefined ||

@@ -2,14 +2,9 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import * as z from '../../shared/zod';
 import { ProductIdSchema } from '../contracts/data-contract';
 import type { Problem } from '../problem';
-import { createSubscription } from './manage-subscriptions';
+import { createSubscription, requestedEvents } from './manage-subscriptions';
 import type { NotificationDeps } from './notification-deps';
-import {
-  type Channel,
-  ChannelSchema,
-  DEFAULT_NOTIFICATION_TYPES,
-  NotificationTypeSchema,
-} from './subscription';
+import { type Channel, ChannelSchema, NotificationTypeSchema } from './subscription';
 
 /** The file a consumer keeps in its folder of the data repo. */
 export const SUBSCRIPTIONS_FILE = 'subscriptions.yaml';
@@ -146,7 +141,7 @@ export const syncGitopsSubscriptions = async (
       continue;
     }
     // The file is the truth for what its subscriptions are told, not only for which exist.
-    const wanted = [...new Set(entry.events ?? DEFAULT_NOTIFICATION_TYPES)];
+    const wanted = requestedEvents(entry.events);
     const sameTypes = wanted.length === events.length && wanted.every((type) => events.includes(type));
     if (!sameTypes && (await deps.subscriptions.updateEvents(id, wanted))) result.updated.push(id);
     else result.unchanged.push(id);

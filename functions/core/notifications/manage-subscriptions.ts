@@ -46,6 +46,11 @@ const channelProblems = (channel: Channel, mode: 'aws' | 'local'): Problem[] => 
   return [];
 };
 
+/** The event types a request asks for: those it names (each once), or the defaults when it names none. */
+export const requestedEvents = (events: readonly NotificationType[] | undefined): NotificationType[] => [
+  ...new Set(events ?? DEFAULT_NOTIFICATION_TYPES),
+];
+
 /**
  * Creates a subscription, the same record whether it comes from the API, the CLI or the data repo. The same
  * consumer, target and channel make the same subscription: a second request answers with the first. A webhook
@@ -76,7 +81,7 @@ export const createSubscription = async (
     id: subscriptionId(request.consumer, request.target, request.channel),
     consumer: request.consumer,
     target: request.target,
-    events: [...new Set(request.events ?? DEFAULT_NOTIFICATION_TYPES)],
+    events: requestedEvents(request.events),
     channel: request.channel,
     source: request.source,
     status: 'active',
