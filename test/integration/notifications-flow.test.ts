@@ -351,6 +351,23 @@ describe('Notifications, locally (subscriptions, fan-out queue, ledger, channels
       await t.platform.bus.whenIdle();
       expect(await gitops()).toHaveLength(1);
 
+      // An entry that asks for no event at all is a problem too: the subscription stays as it was.
+      const [kept] = await gitops();
+      let deadLetters = 0;
+      const counter = () => deadLetters++;
+      t.platform.bus.on('dead-letter', counter);
+      await repo.write(
+        'analytics/subscriptions.yaml',
+        'consumer: team:bi\nsubscriptions:\n  - domain: sales\n    events: []\n    email: bi@example.com\n',
+      );
+      await repo.commit('bi empties its events');
+      await repo.push();
+      await t.platform.bus.whenIdle();
+      t.platform.bus.off('dead-letter', counter);
+      expect(await gitops()).toEqual([kept]);
+      // Only the entry was refused: the push itself was processed, not retried into the dead letters.
+      expect(deadLetters).toBe(0);
+
       // Removing the file removes the consumer's GitOps subscriptions.
       await repo.remove('analytics/subscriptions.yaml');
       await repo.commit('bi leaves');
