@@ -12,7 +12,7 @@ import { ConfigurationError } from '../core/errors';
 import { DEFAULT_GIT_OPS_SETTINGS, type GitOpsDeps } from '../core/gitops/git-ops-deps';
 import type { ReceiverDeps } from '../core/gitops/receive-webhook';
 import { syncGitopsSubscriptions } from '../core/notifications/gitops-subscriptions';
-import { DEFAULT_NOTIFICATION_SETTINGS } from '../core/notifications/notification-deps';
+import { notificationSettingsFor } from '../core/notifications/notification-deps';
 import type { WebhookConfig } from '../core/webhooks/interpret-webhook';
 import type { GitProvider } from '../ports/git-provider';
 import { createDynamoClient, createEventsClient, createLocationProbe } from '../shared/clients';
@@ -61,7 +61,7 @@ export const buildGitOpsDeps = async (env: NodeJS.ProcessEnv = process.env): Pro
     events,
     clock,
     newSecret: newSigningSecret,
-    settings: { ...DEFAULT_NOTIFICATION_SETTINGS, mode: config.NOTIFY_MODE },
+    settings: notificationSettingsFor(config.NOTIFY_MODE),
   };
   return {
     registry,

@@ -7,10 +7,7 @@ import { DynamoDbSubscriptionStore } from '../adapters/dynamodb/dynamodb-subscri
 import { EventBridgePublisher } from '../adapters/eventbridge/eventbridge-publisher';
 import { SqsDeliveryQueue } from '../adapters/sqs/sqs-delivery-queue';
 import { ConfigurationError } from '../core/errors';
-import {
-  DEFAULT_NOTIFICATION_SETTINGS,
-  type NotificationDeps,
-} from '../core/notifications/notification-deps';
+import { type NotificationDeps, notificationSettingsFor } from '../core/notifications/notification-deps';
 import type { DeliveryQueue } from '../ports/delivery-queue';
 import { createDynamoClient, createEventsClient } from '../shared/clients';
 import { NotificationEnvSchema, parseEnv } from '../shared/env';
@@ -46,12 +43,12 @@ export const buildNotificationDeps = (
     clock: () => new Date(),
     logger,
     newSecret: newSigningSecret,
-    settings: { ...DEFAULT_NOTIFICATION_SETTINGS, mode: config.NOTIFY_MODE },
+    settings: notificationSettingsFor(config.NOTIFY_MODE),
   };
 };
 
-const unavailableQueue: DeliveryQueue = {
-  enqueue: async () => {
-    throw new ConfigurationError('DELIVERY_QUEUE_URL is not set');
-  },
+const unavailable = async () => {
+  throw new ConfigurationError('DELIVERY_QUEUE_URL is not set');
 };
+
+const unavailableQueue: DeliveryQueue = { enqueue: unavailable, retryLater: unavailable };

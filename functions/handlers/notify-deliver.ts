@@ -1,7 +1,8 @@
 import middy from '@middy/core';
-import { deliver } from '../core/notifications/deliver';
+import { DeliveryRetryError, deliver } from '../core/notifications/deliver';
 import type { NotificationDeps } from '../core/notifications/notification-deps';
-import { DeliveryMessageSchema } from '../ports/delivery-queue';
+import { retryDelayMs } from '../core/notifications/retry-delay';
+import { type DeferredDelivery, DeliveryMessageSchema } from '../ports/delivery-queue';
 import { logger } from '../shared/logger';
 import * as z from '../shared/zod';
 import { buildNotificationDeps } from './notifications-root';
@@ -10,6 +11,7 @@ const SqsEventSchema = z.object({
   Records: z.array(
     z.object({
       messageId: z.string(),
+      receiptHandle: z.string(),
       body: z.string(),
       attributes: z.object({ ApproximateReceiveCount: z.string() }),
     }),
@@ -31,7 +33,8 @@ export interface BatchResponse {
 
 /**
  * The fan-out queue's consumer (SQS event source with ReportBatchItemFailures): each message is one delivery;
- * only the failed ones go back to the queue, to be retried with back-off and then dead-lettered.
+ * only the failed ones go back to the queue, hidden for their back-off (longer each attempt, or what the
+ * target asked for), and are dead-lettered after the last.
  */
 export const makeHandler = (deps: () => NotificationDeps) =>
   middy<unknown, BatchResponse>()
@@ -39,6 +42,7 @@ export const makeHandler = (deps: () => NotificationDeps) =>
     .handler(async (event) => {
       const { Records } = SqsEventSchema.parse(event);
       const batchItemFailures: BatchResponse['batchItemFailures'] = [];
+      const deferred: DeferredDelivery[] = [];
       await Promise.all(
         Records.map(async (record) => {
           const message = DeliveryMessageSchema.safeParse(parseJson(record.body));
@@ -47,16 +51,43 @@ export const makeHandler = (deps: () => NotificationDeps) =>
             logger.error('malformed delivery message dropped', { messageId: record.messageId });
             return;
           }
+          const attempt = Number(record.attributes.ApproximateReceiveCount);
           try {
-            await deliver(deps(), message.data, Number(record.attributes.ApproximateReceiveCount));
+            await deliver(deps(), message.data, attempt);
           } catch (error) {
             logger.warn('delivery will be retried', { messageId: record.messageId, error: String(error) });
             batchItemFailures.push({ itemIdentifier: record.messageId });
+            const asked = error instanceof DeliveryRetryError ? error.retryAfterMs : undefined;
+            deferred.push({ receiptHandle: record.receiptHandle, delayMs: backoff(deps, attempt, asked) });
           }
         }),
       );
+      if (deferred.length > 0) await deferRetries(deps, deferred);
       return { batchItemFailures };
     });
+
+/** The settings may be what failed to load; then the queue's own timeout is the back-off. */
+const backoff = (deps: () => NotificationDeps, attempt: number, asked?: number): number => {
+  try {
+    return retryDelayMs(attempt, deps().settings.retryBackoff, asked);
+  } catch {
+    return 0;
+  }
+};
+
+/**
+ * Best effort: a message whose back-off could not be set is still retried, after the queue's visibility
+ * timeout, so failing here must not fail the batch (that would retry the delivered messages too).
+ */
+const deferRetries = async (deps: () => NotificationDeps, deferred: DeferredDelivery[]): Promise<void> => {
+  const timed = deferred.filter((d) => d.delayMs > 0);
+  if (timed.length === 0) return;
+  try {
+    await deps().queue.retryLater(timed);
+  } catch (error) {
+    logger.warn('retry back-off not set; the queue timeout applies', { error: String(error) });
+  }
+};
 
 let deps: NotificationDeps | undefined;
 export const handler = makeHandler(() => {

@@ -14,6 +14,8 @@ export class DeliveryError extends Error {
   constructor(
     message: string,
     readonly kind: DeliveryFailureKind,
+    /** How long the target asked us to wait before trying again (its `Retry-After`). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }

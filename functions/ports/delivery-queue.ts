@@ -13,7 +13,18 @@ export const DeliveryMessageSchema = z.object({
 
 export type DeliveryMessage = z.infer<typeof DeliveryMessageSchema>;
 
+/** A received message to try again later: its receipt (SQS receipt handle) and how long to keep it hidden. */
+export interface DeferredDelivery {
+  receiptHandle: string;
+  delayMs: number;
+}
+
 /** The fan-out queue: SQS on AWS, an in-process queue with the same retry and dead-letter behaviour locally. */
 export interface DeliveryQueue {
   enqueue(messages: DeliveryMessage[]): Promise<void>;
+  /**
+   * Keeps failed messages out of sight for their back-off before the queue hands them out again (SQS:
+   * their visibility timeout). Without it they return after the queue's fixed timeout.
+   */
+  retryLater(deliveries: DeferredDelivery[]): Promise<void>;
 }

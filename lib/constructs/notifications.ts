@@ -76,7 +76,9 @@ export class Notifications extends Construct {
       description: 'Delivers one notification per queued message to its channel, exactly once (ledger)',
       memorySize: 256,
       timeout: deliveryTimeout,
-      environment,
+      // A failed message's back-off is its visibility timeout, changed through this URL (the event source
+      // grants sqs:ChangeMessageVisibility).
+      environment: { ...environment, DELIVERY_QUEUE_URL: this.queue.queueUrl },
     });
     this.deliver.bindTable(table, 'RW', 'TABLE_NAME').bindBus(bus, 'EVENT_BUS_NAME');
     this.deliver.addEventSource(

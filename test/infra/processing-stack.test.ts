@@ -444,6 +444,18 @@ describe('Stack: ProcessingStack', () => {
       });
     });
 
+    it('lets the delivery function set a failed message’s back-off: it knows the queue and may change visibility', () => {
+      const [deliverId, deliver] = fn('NotificationsDeliver');
+      const env = (deliver.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(JSON.stringify(env.DELIVERY_QUEUE_URL)).toContain('NotificationsDeliveryQueue');
+      const policies = Object.values(built.processingTemplate.findResources('AWS::IAM::Policy')).filter((p) =>
+        JSON.stringify((p as Resource).Properties.Roles).includes(deliverId.replace(/[0-9A-F]{8}$/, '')),
+      );
+      expect(JSON.stringify(policies.map((p) => (p as Resource).Properties.PolicyDocument))).toContain(
+        'sqs:ChangeMessageVisibility',
+      );
+    });
+
     it('serves the subscriptions API behind IAM authorisation on every route, with access logs', () => {
       const routes = Object.values(
         built.processingTemplate.findResources('AWS::ApiGatewayV2::Route'),

@@ -4,6 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { DeliveryError } from '../../ports/channel-sender';
+import { retryAfterMs } from '../../shared/retry-after';
 
 /**
  * `aws`: the deployed platform — https only, public addresses only. `local`: the local platform — http allowed
@@ -191,13 +192,15 @@ const excerpt = (body: string): string => {
 
 /**
  * The delivery outcome of an HTTP status: undefined when delivered, else the error. `target` names the request
- * (`POST https://…`); `redirectTo`, a redirect's location as messages may show it.
+ * (`POST https://…`); `redirectTo`, a redirect's location as messages may show it; `retryAfterMs`, what a
+ * target that asks for a retry (429, 503…) said to wait.
  */
 export const statusError = (
   status: number,
   target: string,
   body = '',
   redirectTo?: string,
+  retryAfterMs?: number,
 ): DeliveryError | undefined => {
   if (status >= 200 && status < 300) return undefined;
   const said = excerpt(body);
@@ -211,7 +214,7 @@ export const statusError = (
   }
   if (status === 410) return new DeliveryError(answered, 'gone');
   if (status === 408 || status === 425 || status === 429 || (status >= 500 && status < 600)) {
-    return new DeliveryError(answered, 'retryable');
+    return new DeliveryError(answered, 'retryable', retryAfterMs);
   }
   return new DeliveryError(answered, 'permanent');
 };
@@ -324,6 +327,7 @@ interface RawResponse {
   status: number;
   body: string;
   location: string | undefined;
+  retryAfter: string | undefined;
 }
 
 const send = (
@@ -362,6 +366,7 @@ const send = (
           status: response.statusCode ?? 0,
           body: Buffer.concat(chunks).toString('utf8'),
           location: response.headers.location,
+          retryAfter: response.headers['retry-after'],
         });
       };
       response.on('data', (chunk: Buffer) => {
@@ -444,6 +449,7 @@ export const postJson = async (
       target,
       response.body,
       describeLocation(response.location, parsed),
+      retryAfterMs(response.retryAfter),
     );
     if (failure) throw failure;
     return { status: response.status, body: response.body };

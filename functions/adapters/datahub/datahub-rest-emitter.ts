@@ -6,6 +6,7 @@ import {
   type CatalogStatus,
   CatalogUnavailableError,
 } from '../../ports/catalog';
+import { retryAfterMs } from '../../shared/retry-after';
 import * as z from '../../shared/zod';
 
 export interface DataHubRestEmitterOptions {
@@ -114,15 +115,6 @@ export const serverMessage = (text: string): string => {
 };
 
 const unique = (items: string[]) => [...new Set(items)];
-
-/** Milliseconds a `Retry-After` asks for (seconds or an HTTP date). */
-const retryAfterMs = (headers: Headers, now = Date.now()): number | undefined => {
-  const value = headers.get('retry-after')?.trim();
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-};
 
 const describeProposals = (proposals: MetadataChangeProposal[]): string => {
   const named = proposals.slice(0, NAMED_PROPOSALS).map((p) => `${p.aspectName} of ${p.entityUrn}`);
@@ -392,7 +384,9 @@ export class DataHubRestEmitter implements CatalogSink {
       return {
         kind: 'retry',
         failure: answered(status, message),
-        ...(status === 429 || status === 503 ? { delayMs: retryAfterMs(responseHeaders) } : {}),
+        ...(status === 429 || status === 503
+          ? { delayMs: retryAfterMs(responseHeaders.get('retry-after')) }
+          : {}),
       };
     if (status === 401 || status === 403)
       return rejected(

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GitProviderUnavailableError } from '../../ports/git-provider';
+import { retryAfterMs } from '../../shared/retry-after';
 import type * as z from '../../shared/zod';
 
 /** What the three REST adapters (GitHub, GitLab, Gitea/Forgejo) take. */
@@ -135,12 +136,8 @@ const errorDetail = async (response: Response): Promise<string> => {
 
 /** Milliseconds to wait as the response asks: Retry-After (seconds or an HTTP date), else a rate-limit reset. */
 const requestedDelay = (headers: Headers, now = Date.now()): number | undefined => {
-  const retryAfter = headers.get('retry-after')?.trim();
-  if (retryAfter) {
-    if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
-  }
+  const asked = retryAfterMs(headers.get('retry-after'), now);
+  if (asked !== undefined) return asked;
   // GitHub's primary rate limit: x-ratelimit-remaining 0 and x-ratelimit-reset in epoch seconds.
   if (headers.get('x-ratelimit-remaining') === '0') {
     const reset = Number(headers.get('x-ratelimit-reset'));

@@ -14,6 +14,13 @@ export type DeliveryOutcome =
 /** The delivery is being retried (a retryable failure, or another attempt holds it): let the queue retry. */
 export class DeliveryRetryError extends Error {
   override readonly name = 'DeliveryRetryError';
+  constructor(
+    message: string,
+    /** The target's own `Retry-After`, when it gave one. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -84,7 +91,7 @@ export const deliver = async (
         error: failure.message,
       });
     }
-    if (failure.kind === 'retryable') throw new DeliveryRetryError(failure.message);
+    if (failure.kind === 'retryable') throw new DeliveryRetryError(failure.message, failure.retryAfterMs);
     return { status: 'failed', reason: failure.message, paused };
   }
   await deps.subscriptions.completeDelivery(key.subscriptionId, key.notificationId);

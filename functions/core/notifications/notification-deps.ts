@@ -27,10 +27,28 @@ export interface NotificationSettings {
   maxAttempts: number;
   /** How long one delivery attempt holds its ledger entry. @default 2 min */
   deliveryLeaseMs: number;
+  /** The wait before a failed delivery's next attempt, doubled each attempt (see `retryDelayMs`). */
+  retryBackoff: RetryBackoff;
+}
+
+export interface RetryBackoff {
+  baseMs: number;
+  maxMs: number;
 }
 
 export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
   mode: 'aws',
   maxAttempts: 5,
   deliveryLeaseMs: 2 * 60 * 1000,
+  // 1, 2, 4 and 8 minutes between the five attempts: a receiver that is down for a deploy gets its events.
+  retryBackoff: { baseMs: 60_000, maxMs: 15 * 60_000 },
 };
+
+/** Locally the same schedule runs in milliseconds, so a walkthrough or a test sees a retry at once. */
+const LOCAL_RETRY_BACKOFF: RetryBackoff = { baseMs: 200, maxMs: 5_000 };
+
+export const notificationSettingsFor = (mode: NotificationSettings['mode']): NotificationSettings => ({
+  ...DEFAULT_NOTIFICATION_SETTINGS,
+  mode,
+  ...(mode === 'local' ? { retryBackoff: LOCAL_RETRY_BACKOFF } : {}),
+});

@@ -1,10 +1,15 @@
 import { appendFile } from 'node:fs/promises';
-import type { DeliveryMessage, DeliveryQueue } from '../../ports/delivery-queue';
+import type { DeferredDelivery, DeliveryMessage, DeliveryQueue } from '../../ports/delivery-queue';
 import type { Logger } from '../../ports/logger';
 
 /** The SQS event shape the delivery handler receives (one record per message). */
 export interface LocalSqsEvent {
-  Records: { messageId: string; body: string; attributes: { ApproximateReceiveCount: string } }[];
+  Records: {
+    messageId: string;
+    receiptHandle: string;
+    body: string;
+    attributes: { ApproximateReceiveCount: string };
+  }[];
 }
 
 export type SqsBatchHandler = (
@@ -16,8 +21,10 @@ export interface LocalDeliveryQueueOptions {
   handler: SqsBatchHandler;
   /** Receives before a message is dead-lettered (SQS `maxReceiveCount`). @default 5 */
   maxReceiveCount?: number;
-  /** Visibility delay before the first redelivery, doubled each time. @default 200 */
-  retryBaseDelayMs?: number;
+  /** How long a failed message stays hidden unless the handler set its back-off (`retryLater`). @default 1000 */
+  visibilityTimeoutMs?: number;
+  /** Waits out a message's hidden time (a timer; tests record the waits instead). */
+  sleep?: (ms: number) => Promise<void>;
   /** Messages handled at once (Lambda's concurrency on the queue). @default 32 */
   concurrency?: number;
   deadLetterFile?: string;
@@ -28,32 +35,49 @@ export interface LocalDeliveryQueueOptions {
 
 /**
  * The fan-out queue on one machine: the same delivery handler, invoked with SQS-shaped events, a message
- * retried with back-off while the handler reports it failed, then written to a dead-letter file — what SQS
- * with a redrive policy does on AWS. Messages are independent: one slow target never holds up the others.
+ * handed out again while the handler reports it failed — after the back-off the handler set through
+ * `retryLater`, else the visibility timeout — then written to a dead-letter file: what SQS with a redrive
+ * policy does on AWS. Messages are independent: one slow target never holds up the others.
  */
 export class LocalDeliveryQueue implements DeliveryQueue {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   private sequence = 0;
+  /** Hidden times set by `retryLater`, by receipt handle, until the message's next receive. */
+  private readonly hiddenFor = new Map<string, number>();
   private readonly options: Required<Omit<LocalDeliveryQueueOptions, 'deadLetterFile'>> &
     Pick<LocalDeliveryQueueOptions, 'deadLetterFile'>;
 
   constructor(options: LocalDeliveryQueueOptions) {
-    this.options = { maxReceiveCount: 5, retryBaseDelayMs: 200, concurrency: 32, ...options };
+    this.options = {
+      maxReceiveCount: 5,
+      visibilityTimeoutMs: 1000,
+      concurrency: 32,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      ...options,
+    };
   }
 
   async enqueue(messages: DeliveryMessage[]): Promise<void> {
     for (const message of messages) this.options.track(this.process(message));
   }
 
+  async retryLater(deliveries: DeferredDelivery[]): Promise<void> {
+    for (const { receiptHandle, delayMs } of deliveries) this.hiddenFor.set(receiptHandle, delayMs);
+  }
+
   private async process(message: DeliveryMessage): Promise<void> {
     const messageId = `local-${++this.sequence}`;
     const body = JSON.stringify(message);
     for (let receive = 1; ; receive++) {
+      // A receipt handle names one receive of the message, as in SQS.
+      const receiptHandle = `${messageId}#${receive}`;
       const failed = await this.slot(async () => {
         try {
           const result = await this.options.handler({
-            Records: [{ messageId, body, attributes: { ApproximateReceiveCount: String(receive) } }],
+            Records: [
+              { messageId, receiptHandle, body, attributes: { ApproximateReceiveCount: String(receive) } },
+            ],
           });
           return result.batchItemFailures.length > 0;
         } catch (error) {
@@ -61,6 +85,8 @@ export class LocalDeliveryQueue implements DeliveryQueue {
           return true;
         }
       });
+      const hidden = this.hiddenFor.get(receiptHandle) ?? this.options.visibilityTimeoutMs;
+      this.hiddenFor.delete(receiptHandle);
       if (!failed) return;
       if (receive >= this.options.maxReceiveCount) {
         if (this.options.deadLetterFile) {
@@ -71,7 +97,7 @@ export class LocalDeliveryQueue implements DeliveryQueue {
         }
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, this.options.retryBaseDelayMs * 2 ** (receive - 1)));
+      await this.options.sleep(hidden);
     }
   }
 

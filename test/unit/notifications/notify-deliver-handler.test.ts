@@ -5,6 +5,7 @@ import { makeHandler } from '../../../functions/handlers/notify-deliver';
 const context = { functionName: 'notify-deliver', awsRequestId: 'test' } as Context;
 const record = (messageId: string, body: string) => ({
   messageId,
+  receiptHandle: `receipt-${messageId}`,
   body,
   attributes: { ApproximateReceiveCount: '1' },
 });

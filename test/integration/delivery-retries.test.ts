@@ -1,0 +1,117 @@
+import type { Context } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { NotificationDeps } from '../../functions/core/notifications/notification-deps';
+import { buildNotificationDeps } from '../../functions/handlers/notifications-root';
+import { makeHandler } from '../../functions/handlers/notify-deliver';
+import { LocalDeliveryQueue } from '../../functions/local/queue/local-delivery-queue';
+import type { OutgoingEvent } from '../../functions/ports/event-publisher';
+import { freshRegistryTable, TEST_CREDENTIALS } from '../support/dynamo';
+import { type Received, startHttp } from '../support/http';
+import { sampleNotification } from '../unit/channels/sample-notification';
+import { aSubscription } from '../unit/notifications/fixtures';
+
+const context = { functionName: 'notify-deliver', awsRequestId: 'test' } as Context;
+const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const notification = sampleNotification({ type: 'version-published', productId: 'orders' });
+
+/**
+ * The delivery handler behind the in-process queue, against dynalite and a real receiver: the queue's waits
+ * are recorded instead of slept, so the back-off the handler asks for is what the test reads.
+ */
+describe('Delivery retries: back-off set by the handler, honoured by the queue', () => {
+  let answers: { status: number; headers?: Record<string, string> }[];
+  let received: Received[];
+  let receiver: Awaited<ReturnType<typeof startHttp>>;
+  let waits: number[];
+  let queue: LocalDeliveryQueue;
+  let deps: NotificationDeps;
+  let work: Promise<unknown>[];
+  let published: OutgoingEvent[];
+
+  beforeEach(async () => {
+    answers = [];
+    received = [];
+    waits = [];
+    work = [];
+    receiver = await startHttp((request, response) => {
+      received.push(request);
+      const answer = answers.shift() ?? { status: 200 };
+      response.writeHead(answer.status, answer.headers).end();
+    });
+    const { tableName } = await freshRegistryTable();
+    const handler = makeHandler(() => deps);
+    queue = new LocalDeliveryQueue({
+      handler: (event) => handler(event, context),
+      logger: silent,
+      track: (w) => work.push(w),
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    published = [];
+    const built = buildNotificationDeps(
+      {
+        TABLE_NAME: tableName,
+        EVENT_BUS_NAME: 'mesh-test',
+        NOTIFY_MODE: 'local',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+        AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
+      },
+      { queue },
+    );
+    // The bus is not what is tested here: record what would be put on it.
+    deps = { ...built, events: { publish: async (events) => void published.push(...events) } };
+  });
+
+  afterEach(async () => {
+    await receiver.close();
+  });
+
+  const deliverOnce = async () => {
+    const subscription = aSubscription({ channel: { kind: 'webhook', url: `${receiver.url}/hook` } });
+    await deps.subscriptions.create(subscription);
+    await deps.subscriptions.putSecret(subscription.id, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+    await queue.enqueue([{ subscription, notification }]);
+    await Promise.all(work);
+    const ledger = await deps.subscriptions.listDeliveries();
+    return ledger.filter((d) => d.subscriptionId === subscription.id);
+  };
+
+  it('waits longer after each failed attempt (200, 400, 800 ms locally), then delivers once', async () => {
+    answers = [{ status: 500 }, { status: 503 }, { status: 502 }];
+
+    const ledger = await deliverOnce();
+
+    expect(received).toHaveLength(4);
+    expect(waits).toEqual([200, 400, 800]);
+    expect(ledger).toEqual([expect.objectContaining({ status: 'delivered', attempts: 4 })]);
+    expect(published).toEqual([]);
+  });
+
+  it('waits as long as a target’s Retry-After asks, within the cap', async () => {
+    answers = [
+      { status: 429, headers: { 'retry-after': '3' } },
+      { status: 503, headers: { 'retry-after': '3600' } },
+    ];
+
+    const ledger = await deliverOnce();
+
+    expect(received).toHaveLength(3);
+    // 3 s as asked, not 200 ms; an hour is capped at the local maximum of 5 s.
+    expect(waits).toEqual([3000, 5000]);
+    expect(ledger).toEqual([expect.objectContaining({ status: 'delivered', attempts: 3 })]);
+  });
+
+  it('does not wait for a delivered message or a permanent failure', async () => {
+    answers = [{ status: 400 }];
+
+    const ledger = await deliverOnce();
+
+    expect(received).toHaveLength(1);
+    expect(waits).toEqual([]);
+    expect(ledger).toEqual([expect.objectContaining({ status: 'failed', attempts: 1 })]);
+    expect(published.map((e) => e.contract.detailType)).toEqual(['Notification Failed']);
+  });
+});
