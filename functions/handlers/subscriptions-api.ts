@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { maskedChannel } from '../core/notifications/channel-labels';
 import { createSubscription } from '../core/notifications/manage-subscriptions';
 import type { NotificationDeps } from '../core/notifications/notification-deps';
 import { ChannelSchema, NotificationTypeSchema } from '../core/notifications/subscription';
@@ -106,7 +107,11 @@ export const makeHandler = (deps: () => NotificationDeps) =>
         });
       }
       if (request.rawPath === '/subscriptions' && method === 'GET') {
-        return reply(200, { subscriptions: await d.subscriptions.list(query.get('consumer') ?? undefined) });
+        // Anyone allowed to list sees every team's subscriptions: not the URLs that let one post to them.
+        const subscriptions = await d.subscriptions.list(query.get('consumer') ?? undefined);
+        return reply(200, {
+          subscriptions: subscriptions.map((s) => ({ ...s, channel: maskedChannel(s.channel) })),
+        });
       }
       const one = /^\/subscriptions\/([A-Za-z0-9_:-]+)$/.exec(request.rawPath);
       if (one && method === 'DELETE') {

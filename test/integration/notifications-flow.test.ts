@@ -145,6 +145,14 @@ describe('Notifications, locally (subscriptions, fan-out queue, ledger, channels
     await Promise.all([webhook, slack, producer, downstream].map((r) => r?.close()));
   });
 
+  it('lists subscriptions without the Slack URL that would let anyone post to the channel', async () => {
+    const listed = JSON.parse((await cli('subscriptions', '--json')).out) as {
+      channel: { kind: string; url?: string };
+    }[];
+    expect(listed.find((s) => s.channel.kind === 'slack')?.channel.url).toBe(`${slack.url}/services/T1/…`);
+    expect(JSON.stringify(listed)).not.toContain('/B1/consumer');
+  });
+
   it('tells the owner team (producer channel) who subscribed', () => {
     const texts = producer.received.map((r) => r.body).join('\n');
     expect(texts).toContain('team:analytics');

@@ -3,6 +3,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import { describeUrl } from '../../core/notifications/channel-labels';
 import { DeliveryError } from '../../ports/channel-sender';
 import { retryAfterMs } from '../../shared/retry-after';
 
@@ -169,21 +170,6 @@ export const addressRefusal = (address: string, mode: OutboundMode): string | un
 // ---------------------------------------------------------------------------------------------------------------
 // Messages
 // ---------------------------------------------------------------------------------------------------------------
-
-/** A URL as messages may show it: no credentials, no query, no fragment. */
-export const describeUrl = (url: URL | string): string => {
-  const parsed = typeof url === 'string' ? new URL(url) : url;
-  return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-};
-
-/** Keeps the first `keep` path segments and masks the rest: `https://hooks.slack.com/services/T1/B2/…`. */
-export const maskPath = (url: URL | string, keep: number): string => {
-  const parsed = typeof url === 'string' ? new URL(url) : url;
-  const segments = parsed.pathname.split('/').slice(1);
-  const shown = segments.slice(0, keep);
-  const masked = segments.length > keep ? [...shown, '…'] : shown;
-  return `${parsed.protocol}//${parsed.host}/${masked.join('/')}`;
-};
 
 const excerpt = (body: string): string => {
   const line = body.replace(/\s+/g, ' ').trim();

@@ -1,7 +1,8 @@
+import { slackUrlLabel } from '../../core/notifications/channel-labels';
 import { type Channel, isSlackWebhookUrl, type Notification } from '../../core/notifications/subscription';
 import { type ChannelSender, type DeliveryContext, DeliveryError } from '../../ports/channel-sender';
 import { notificationFacts, safeLink } from './notification-facts';
-import { maskPath, postJson } from './outbound-http';
+import { postJson } from './outbound-http';
 import type { HttpChannelOptions } from './webhook-channel';
 
 /** The Block Kit limits the builder keeps to (longer texts are cut with an ellipsis). */
@@ -88,25 +89,17 @@ export class SlackChannel implements ChannelSender {
     }
     if (this.options.mode === 'aws' && !isSlackWebhookUrl(channel.url)) {
       throw new DeliveryError(
-        `${safeSlackLabel(channel.url)} is not a Slack incoming webhook URL: expected https://hooks.slack.com/services/…`,
+        `${slackUrlLabel(channel.url)} is not a Slack incoming webhook URL: expected https://hooks.slack.com/services/…`,
         'permanent',
       );
     }
     await postJson(channel.url, slackMessage(notification), {
       mode: this.options.mode,
-      label: safeSlackLabel(channel.url),
+      label: slackUrlLabel(channel.url),
       ...(this.options.timeoutMs === undefined ? {} : { timeoutMs: this.options.timeoutMs }),
       ...(this.options.resolve ? { resolve: this.options.resolve } : {}),
     });
   }
 }
-
-const safeSlackLabel = (url: string): string => {
-  try {
-    return maskPath(url, 2);
-  } catch {
-    return 'the URL';
-  }
-};
 
 export { isSlackWebhookUrl };

@@ -1,7 +1,8 @@
+import { teamsUrlLabel } from '../../core/notifications/channel-labels';
 import type { Channel, Notification } from '../../core/notifications/subscription';
 import { type ChannelSender, type DeliveryContext, DeliveryError } from '../../ports/channel-sender';
 import { notificationFacts, safeLink } from './notification-facts';
-import { describeUrl, maskPath, postJson } from './outbound-http';
+import { postJson } from './outbound-http';
 import type { HttpChannelOptions } from './webhook-channel';
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -52,16 +53,6 @@ export const teamsCard = (notification: Notification): TeamsMessage => {
   };
 };
 
-/** Connector URLs (`…webhook.office.com/webhookb2/<secret path>`) carry their secret in the path. */
-const teamsLabel = (url: string): string => {
-  try {
-    const parsed = new URL(url);
-    return parsed.hostname.endsWith('.webhook.office.com') ? maskPath(parsed, 1) : describeUrl(parsed);
-  } catch {
-    return 'the URL';
-  }
-};
-
 /** Microsoft Teams: a Workflows (or connector) incoming webhook receiving an Adaptive Card. */
 export class TeamsChannel implements ChannelSender {
   constructor(private readonly options: HttpChannelOptions) {}
@@ -72,7 +63,7 @@ export class TeamsChannel implements ChannelSender {
     }
     await postJson(channel.url, teamsCard(notification), {
       mode: this.options.mode,
-      label: teamsLabel(channel.url),
+      label: teamsUrlLabel(channel.url),
       ...(this.options.timeoutMs === undefined ? {} : { timeoutMs: this.options.timeoutMs }),
       ...(this.options.resolve ? { resolve: this.options.resolve } : {}),
     });
