@@ -34,6 +34,21 @@ export interface KeySlots {
   readonly ends: Int32Array;
 }
 
+/** Bytes the typed value readers may take into a value: digits, letters, signs, separators of times. */
+const VALUE_BYTES = /[0-9A-Za-z +\-.:]/;
+
+/**
+ * Whether a typed value could run over a delimiter: the reader stops where the value ends, which is only
+ * the field's end when the delimiter cannot be part of a value (`,`, `;`, tab, `|`…).
+ */
+const valuesMayHold = (delimiter: number, rules: readonly ColumnRule[]): boolean => {
+  const char = String.fromCharCode(delimiter);
+  return (
+    VALUE_BYTES.test(char) ||
+    rules.some((r) => r.kind === K_DATE && r.dateFormat.literals.includes(delimiter))
+  );
+};
+
 const indexOrEnd = (buf: Buffer, byte: number, from: number): number => {
   const at = buf.indexOf(byte, from);
   return at < 0 ? buf.length : at;
@@ -54,6 +69,8 @@ export class FastRecordParser {
   private readonly quote: number;
   private readonly nullMarker: Buffer | null;
   private readonly keys: KeySlots;
+  /** Set when a typed value could contain the delimiter: such a value must then hold none. */
+  private readonly typedMayOverrun: boolean;
   /** Next positions of special bytes in `cached` (its length when none), refreshed once passed. */
   private cached: Buffer | null = null;
   /** Set by `closingQuote`: the field holds doubled quotes. */
@@ -75,6 +92,7 @@ export class FastRecordParser {
     this.quote = dialect.quote;
     this.nullMarker = dialect.nullMarker;
     this.keys = keys;
+    this.typedMayOverrun = valuesMayHold(dialect.delimiter, rules);
   }
 
   /** Returns the position after the record's line break, or -1 to leave the record to the slow path. */
@@ -148,6 +166,7 @@ export class FastRecordParser {
           default:
             to = scanTimestamp(buf, p, end, rule.hasBounds);
         }
+        if (to >= 0 && this.typedMayOverrun && !this.noDelimiter(buf, p, to)) return -1;
         if (to < 0) {
           to = this.fieldEnd(buf, p, end);
           if (p !== to && (nullMarker === null || !bytesEqual(buf, p, to, nullMarker))) return -1;
