@@ -101,6 +101,53 @@ describe('Bucket-upload flow (local platform: s3rver + dynalite + local bus + th
     expect(caused).toEqual(['Data Product Validation Failed']);
   });
 
+  /** Runs `work` while the bus refuses the first PutEvents carrying `detailType` (InternalFailure), then recovers. */
+  const refusingOnce = async (detailType: string, work: () => Promise<void>): Promise<number> => {
+    const bus = t.platform.bus;
+    const putEvents = bus.putEvents.bind(bus);
+    let refused = 0;
+    bus.putEvents = (entries) => {
+      if (refused === 0 && entries.some((e) => e.DetailType === detailType)) {
+        refused++;
+        return entries.map(() => ({ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }));
+      }
+      return putEvents(entries);
+    };
+    try {
+      await work();
+    } finally {
+      bus.putEvents = putEvents;
+    }
+    return refused;
+  };
+
+  it('still tells the producer about a bad CSV when the bus refused the first attempt: the file stays until then', async () => {
+    const refused = await refusingOnce('Data Product Validation Failed', () =>
+      t.upload('orders/orders-retried-bad.csv', example('orders-2026-11-22-bad.csv')),
+    );
+
+    expect(refused).toBe(1);
+    const told = t
+      .domainEvents('Data Product Validation Failed')
+      .filter((e) => detailOf<{ object: { key: string } }>(e).object.key === 'orders/orders-retried-bad.csv');
+    expect(told).toHaveLength(1);
+    await expect(
+      t.s3.send(new HeadObjectCommand({ Bucket: t.bucket, Key: 'orders/orders-retried-bad.csv' })),
+    ).rejects.toThrow();
+  });
+
+  it('still announces a registered product when the bus refused the first attempt (the record is the outbox)', async () => {
+    const refused = await refusingOnce('Data Product Registered', () =>
+      t.upload('orders-outbox/datacontract.yaml', example('datacontract.yaml')),
+    );
+
+    expect(refused).toBe(1);
+    const announced = t
+      .domainEvents('Data Product Registered')
+      .filter((e) => detailOf<{ product: { id: string } }>(e).product.id === 'orders-outbox');
+    expect(announced).toHaveLength(1);
+  });
+
   it.each([
     ['an empty file', '', 'empty-file'],
     [

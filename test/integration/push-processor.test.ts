@@ -314,4 +314,57 @@ describe('Push processor (real git repository, registry on dynalite)', () => {
     await processPush(owners, { ...older, deliveryId: 'redelivered' }, 'inbound-late-1b');
     expect(published).toEqual([]);
   });
+  it('announces on retry what a push changed when its events could not be sent (the product record is the outbox)', async () => {
+    const owners = { ...deps, teams: { 'sales-team': ['alice'] } };
+    let failures = 0;
+    const busDownOnce = {
+      ...owners,
+      events: {
+        publish: async (events: OutgoingEvent[]) => {
+          if (failures++ === 0) throw new Error('EventBridge: ServiceUnavailable');
+          published.push(...events);
+        },
+      },
+    };
+    const twice = async (detail: ReturnType<typeof pushDetail>, id: string) => {
+      failures = 0;
+      published.length = 0;
+      await expect(processPush(busDownOnce, detail, id)).rejects.toThrow(/ServiceUnavailable/);
+      expect(published).toEqual([]);
+      expect(await processPush(busDownOnce, detail, id)).toMatchObject({ status: 'processed' });
+      return published.map((e) => e.contract.detailType).sort();
+    };
+
+    const base = await repo.head();
+    await repo.write('p-outbox/datacontract.yaml', contractFor('p-outbox'));
+    const registered = await repo.commit('p-outbox');
+    await repo.push();
+    expect(await twice(pushDetail(base, registered), 'inbound-outbox-1')).toEqual([
+      'Data Product Registered',
+    ]);
+
+    // A breaking change with a new major version: updated and schema changed, both sent on the retry.
+    await repo.write(
+      'p-outbox/datacontract.yaml',
+      contractFor('p-outbox')
+        .replace('version: 1.0.0', 'version: 2.0.0')
+        .replace('logicalType: integer', 'logicalType: string'),
+    );
+    const changed = await repo.commit('p-outbox 2.0.0');
+    await repo.push();
+    expect(await twice(pushDetail(registered, changed), 'inbound-outbox-2')).toEqual([
+      'Data Product Schema Changed',
+      'Data Product Updated',
+    ]);
+    expect(ofType('Data Product Schema Changed')[0]?.detail).toMatchObject({
+      previousContractVersion: '1.0.0',
+    });
+
+    await repo.remove('p-outbox');
+    const deleted = await repo.commit('p-outbox removed');
+    await repo.push();
+    expect(await twice(pushDetail(changed, deleted), 'inbound-outbox-3')).toEqual([
+      'Data Product Deprecated',
+    ]);
+  });
 });

@@ -8,6 +8,7 @@ import type { StorageLocation } from '../file-ref';
 import type { Problem } from '../problem';
 import { applyContract, productSummary } from '../publishing/apply-contract';
 import { applyDescriptor, DESCRIPTOR_FILE_NAME } from '../publishing/apply-descriptor';
+import { lastChange, replayLastChange } from '../publishing/last-change';
 import { classifyObjectKey } from '../publishing/object-key';
 import { rejection } from '../publishing/rejection';
 import type { ProductRecord } from '../registry/records';
@@ -244,16 +245,18 @@ const deprecate = async (
   location: StorageLocation,
   authorize: (existing: ProductRecord | undefined) => Problem | undefined,
 ): Promise<OutgoingEvent[]> => {
+  const path = context.diff.removed.find((p) => p.startsWith(`${folder}/`)) ?? `${folder}/`;
+  const ids = fileEvents(context, path, () => deps.clock());
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const product = await deps.registry.getProduct(productId);
-    if (!product || product.status === 'deprecated') return [];
+    if (!product) return [];
+    // Deprecated already: by this push (a retry whose events were not sent: send them again), or before.
+    if (product.status === 'deprecated') return replayLastChange(product, ids)?.events ?? [];
     const locations = await deps.registry.listLocations(productId);
     const here = locations.some(
       (l) => l.kind === 'git' && l.repository === context.repositoryKey && l.path === `${folder}/`,
     );
     if (!here) return [];
-    const path = context.diff.removed.find((p) => p.startsWith(`${folder}/`)) ?? `${folder}/`;
-    const ids = fileEvents(context, path, () => deps.clock());
     const denied = authorize(product);
     if (denied) {
       const actor = context.push.pusher;
@@ -264,23 +267,25 @@ const deprecate = async (
         }),
       ];
     }
-    const record: ProductRecord = {
-      ...product,
-      status: 'deprecated',
-      updatedAt: deps.clock().toISOString(),
-      revision: product.revision + 1,
-    };
-    if (!(await deps.registry.putProduct(record, product.revision))) continue;
+    const deprecated = { ...product, status: 'deprecated' };
     const actor = context.push.pusher;
-    return [
+    const events = [
       outgoing(DataProductDeprecated, {
         metadata: ids.metadata(DataProductDeprecated.detailType, productId),
-        product: productSummary(record),
+        product: productSummary(deprecated),
         reason: 'folder-deleted',
         location,
         actor: { username: actor.username, ...(actor.email ? { email: actor.email } : {}) },
       }),
     ];
+    const record: ProductRecord = {
+      ...deprecated,
+      updatedAt: deps.clock().toISOString(),
+      revision: product.revision + 1,
+      lastChange: lastChange(ids, events),
+    };
+    if (!(await deps.registry.putProduct(record, product.revision))) continue;
+    return events;
   }
   return [];
 };

@@ -30,6 +30,7 @@ export const repositoryKey = (repository: GitRepository): string =>
 export const fileEvents = (context: PushContext, path: string, now: () => Date): EventFactory => {
   const key = ['git', context.repositoryKey, context.push.after, path].join('|');
   return {
+    origin: key,
     metadata: (detailType, productId) => ({
       eventId: deterministicId('event', key, detailType),
       productId,

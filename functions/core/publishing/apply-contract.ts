@@ -20,6 +20,7 @@ import {
   settleDeclaredLocations,
 } from '../storage/declared-location-claims';
 import { claimProblem } from './claim-problem';
+import { lastChange, replayLastChange } from './last-change';
 import { type EventFactory, rejection } from './rejection';
 
 const MAX_WRITE_ATTEMPTS = 5;
@@ -47,7 +48,9 @@ export interface ContractSubmission {
 const actorOf = (actor: GitPusher | undefined) =>
   actor ? { username: actor.username, ...(actor.email ? { email: actor.email } : {}) } : undefined;
 
-export const productSummary = (record: ProductRecord) => ({
+export const productSummary = (
+  record: Pick<ProductRecord, 'id' | 'name' | 'domain' | 'ownerTeam' | 'status' | 'contractVersion'>,
+) => ({
   id: record.id,
   name: record.name,
   domain: record.domain,
@@ -84,8 +87,14 @@ export const applyContract = async (
   const sha256 = createHash('sha256').update(submission.text).digest('hex');
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const existing = attempt === 0 ? first : await deps.registry.getProduct(productId);
-    // A redelivered or re-submitted identical contract changes nothing and announces nothing.
-    if (existing?.contractSha256 === sha256 && existing.status === contract.status) return [];
+    if (existing?.contractSha256 === sha256 && existing.status === contract.status) {
+      // An identical contract changes nothing and announces nothing, unless this very submission made the
+      // change and is retried because its events were not sent: then they are sent again.
+      const replay = replayLastChange(existing, ids);
+      if (!replay) return [];
+      const previous = replay.previousServers ? { servers: replay.previousServers } : undefined;
+      return [...replay.events, ...(await storageChange(deps, productId, previous, contract, location, ids))];
+    }
     const deniedNow = attempt === 0 ? undefined : denied(existing);
     if (deniedNow) return deniedNow;
 
@@ -115,14 +124,22 @@ export const applyContract = async (
     if (!declared.ok) return [rejection(ids, productId, declared.reason, ref, declared.problems, actor)];
 
     const now = deps.clock().toISOString();
-    const record: ProductRecord = {
+    const fields = {
       id: productId,
       name: contract.name,
       domain: contract.domain,
       ownerTeam: contract.ownerTeam,
       status: contract.status,
-      contract,
       contractVersion: contract.version,
+    };
+    const events = announcements(ids, productSummary(fields), existing, contract, assessment, {
+      ref,
+      location,
+      actor,
+    });
+    const record: ProductRecord = {
+      ...fields,
+      contract,
       contractSha256: sha256,
       contractObject: ref,
       ...(submission.uncontracted ? { uncontracted: true } : {}),
@@ -131,58 +148,71 @@ export const applyContract = async (
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
       revision: (existing?.revision ?? 0) + 1,
+      lastChange: lastChange(ids, events, existing?.contract.servers),
     };
     if (!(await deps.registry.putProduct(record, existing?.revision))) continue;
+    return [
+      ...events,
+      ...(await storageChange(deps, productId, existing?.contract, contract, location, ids)),
+    ];
+  }
+  throw new ConcurrentUpdateError(`product ${productId} kept changing while registering ${fileLabel(ref)}`);
+};
 
-    const product = productSummary(record);
-    const storage = await storageChange(deps, productId, existing, contract, location, ids);
-    if (!existing) {
-      return [
-        outgoing(DataProductRegistered, {
-          metadata: ids.metadata(DataProductRegistered.detailType, productId),
-          product,
-          location,
-          contract: ref,
-        }),
-        ...storage,
-      ];
-    }
-    const events: OutgoingEvent[] = [
-      outgoing(DataProductUpdated, {
-        metadata: ids.metadata(DataProductUpdated.detailType, productId),
+/** What a registered or changed contract announces (storage changes aside: they are settled after the write). */
+const announcements = (
+  ids: EventFactory,
+  product: ReturnType<typeof productSummary>,
+  existing: ProductRecord | undefined,
+  contract: DataContract,
+  assessment: ReturnType<typeof assessContractChange> | undefined,
+  { ref, location, actor }: { ref: FileRef; location: StorageLocation; actor: ReturnType<typeof actorOf> },
+): OutgoingEvent[] => {
+  const { id: productId } = product;
+  if (!existing) {
+    return [
+      outgoing(DataProductRegistered, {
+        metadata: ids.metadata(DataProductRegistered.detailType, productId),
         product,
-        previousContractVersion: existing.contractVersion,
         location,
         contract: ref,
       }),
     ];
-    if (assessment && assessment.changes.length > 0) {
-      events.push(
-        outgoing(DataProductSchemaChanged, {
-          metadata: ids.metadata(DataProductSchemaChanged.detailType, productId),
-          product,
-          previousContractVersion: existing.contractVersion,
-          verdict: assessment.verdict === 'breaking' ? 'breaking' : 'non-breaking',
-          changes: assessment.changes,
-          contract: ref,
-          ...(actor ? { actor } : {}),
-        }),
-      );
-    }
-    if (contract.status === 'deprecated' && existing.status !== 'deprecated') {
-      events.push(
-        outgoing(DataProductDeprecated, {
-          metadata: ids.metadata(DataProductDeprecated.detailType, productId),
-          product,
-          reason: 'contract-status',
-          location,
-          ...(actor ? { actor } : {}),
-        }),
-      );
-    }
-    return [...events, ...storage];
   }
-  throw new ConcurrentUpdateError(`product ${productId} kept changing while registering ${fileLabel(ref)}`);
+  const events: OutgoingEvent[] = [
+    outgoing(DataProductUpdated, {
+      metadata: ids.metadata(DataProductUpdated.detailType, productId),
+      product,
+      previousContractVersion: existing.contractVersion,
+      location,
+      contract: ref,
+    }),
+  ];
+  if (assessment && assessment.changes.length > 0) {
+    events.push(
+      outgoing(DataProductSchemaChanged, {
+        metadata: ids.metadata(DataProductSchemaChanged.detailType, productId),
+        product,
+        previousContractVersion: existing.contractVersion,
+        verdict: assessment.verdict === 'breaking' ? 'breaking' : 'non-breaking',
+        changes: assessment.changes,
+        contract: ref,
+        ...(actor ? { actor } : {}),
+      }),
+    );
+  }
+  if (contract.status === 'deprecated' && existing.status !== 'deprecated') {
+    events.push(
+      outgoing(DataProductDeprecated, {
+        metadata: ids.metadata(DataProductDeprecated.detailType, productId),
+        product,
+        reason: 'contract-status',
+        location,
+        ...(actor ? { actor } : {}),
+      }),
+    );
+  }
+  return events;
 };
 
 /**
@@ -192,7 +222,7 @@ export const applyContract = async (
 const storageChange = async (
   deps: StorageDeps,
   productId: string,
-  existing: ProductRecord | undefined,
+  previous: Pick<DataContract, 'servers'> | undefined,
   contract: DataContract,
   folder: StorageLocation,
   ids: EventFactory,
@@ -200,7 +230,7 @@ const storageChange = async (
   const { added, removed, filesRemain } = await settleDeclaredLocations(
     deps,
     productId,
-    existing?.contract,
+    previous,
     contract,
     folder,
   );

@@ -1,8 +1,9 @@
+import { DataProductValidationFailed } from '../../../events/domain/product-events';
 import { readTextWithin } from '../read-text';
 import { applyDescriptor, DESCRIPTOR_FILE_NAME } from './apply-descriptor';
 import { objectRef } from './inbound-object';
 import type { ObjectEventUseCase } from './process-object-event';
-import { publishCsv } from './publish-csv';
+import { publishCsv, removeOriginal } from './publish-csv';
 import { rejection } from './rejection';
 
 /**
@@ -49,5 +50,10 @@ export const dataUpload: ObjectEventUseCase = {
       default:
         return [];
     }
+  },
+  // A file that failed validation was copied to quarantine; it leaves the product folder once that is told.
+  afterPublish: async (deps, object, events) => {
+    if (events.some((e) => e.contract.detailType === DataProductValidationFailed.detailType))
+      await removeOriginal(deps, object);
   },
 };

@@ -23,6 +23,8 @@ export interface ObjectEventUseCase {
     kind: ObjectKeyKind,
     ids: EventFactory,
   ): Promise<OutgoingEvent[]>;
+  /** Steps that must wait until the events are sent (a retry must still find what it needs to send them). */
+  afterPublish?(deps: PublishingDeps, object: InboundObject, events: OutgoingEvent[]): Promise<void>;
 }
 
 /**
@@ -61,6 +63,7 @@ export const processObjectEvent = async (
   try {
     events = await useCase.dispatch(deps, resolved, kind, ids);
     await deps.events.publish(events);
+    await useCase.afterPublish?.(deps, resolved, events);
   } catch (error) {
     if (error instanceof ObjectNotFoundError) {
       await deps.registry.completeEvent(key, []);
@@ -76,6 +79,7 @@ export const processObjectEvent = async (
 };
 
 const eventFactory = (deps: PublishingDeps, object: InboundObject, key: string): EventFactory => ({
+  origin: key,
   metadata: (detailType, productId) => ({
     eventId: deterministicId('event', key, detailType),
     productId,

@@ -67,8 +67,10 @@ export const publishCsv = async (
 };
 
 /**
- * Moves the file under the quarantine prefix (which no rule routes, so this never loops) and writes the error
- * report beside it. Each step is idempotent, so a retried event converges to the same state.
+ * Copies the file under the quarantine prefix (which no rule routes, so this never loops) and writes the error
+ * report beside it. Each step is idempotent, so a retried event converges to the same state. The original is
+ * removed only once `Validation Failed` is sent (`removeOriginal`, after publishing): were it removed first and
+ * the event not sent, the retry would find nothing to read and the producer would never be told.
  */
 const quarantine = async (deps: PublishingDeps, object: InboundObject, report: Record<string, unknown>) => {
   const key = `${QUARANTINE_PREFIX}${object.key}`;
@@ -82,7 +84,6 @@ const quarantine = async (deps: PublishingDeps, object: InboundObject, report: R
     `${JSON.stringify({ source: objectRef(object), ...report }, null, 2)}\n`,
     'application/json',
   );
-  await removeOriginal(deps, object);
   return { bucket: object.bucket, key, ...(copied.versionId ? { versionId: copied.versionId } : {}) };
 };
 
@@ -90,7 +91,7 @@ const quarantine = async (deps: PublishingDeps, object: InboundObject, report: R
  * Removes exactly the bad write. With a version id that version is deleted (a newer upload stays untouched);
  * without one, the key is deleted only while it still holds the bad bytes (same etag).
  */
-const removeOriginal = async (deps: PublishingDeps, object: InboundObject) => {
+export const removeOriginal = async (deps: PublishingDeps, object: InboundObject): Promise<void> => {
   if (object.versionId) {
     await deps.objects.delete(object.bucket, object.key, object.versionId);
     return;

@@ -5,6 +5,8 @@ import type { Problem } from '../problem';
 
 /** Builds the metadata of the domain events caused by one inbound event. */
 export interface EventFactory {
+  /** What caused the events (an object event's idempotency key, a pushed file): the same on every retry. */
+  readonly origin: string;
   metadata(
     detailType: string,
     productId: string,

@@ -7,6 +7,19 @@ export { StorageLocationSchema };
 /** An ODPS input port: an upstream product, named by its contract id (or by product id as the port name). */
 export const InputPortSchema = z.object({ name: z.string(), version: z.string(), contractId: z.string() });
 
+/**
+ * The announcement of the write that made a product record, kept in the record itself: written in the same
+ * conditional write as the change, it is the change's outbox. A retry of the same cause (its events were not
+ * sent) finds the change already made and sends these again instead of nothing.
+ */
+export const LastChangeSchema = z.object({
+  /** What caused the change: an object event's idempotency key, a pushed file (EventFactory.origin). */
+  origin: z.string(),
+  events: z.array(z.object({ detailType: z.string(), detail: z.unknown() })),
+  /** The servers the contract declared before: a retry settles the storage change again from them. */
+  previousServers: z.optional(DataContractSchema.shape.servers),
+});
+
 export const ProductRecordSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -26,6 +39,7 @@ export const ProductRecordSchema = z.object({
   updatedAt: z.string(),
   /** Optimistic-concurrency counter: every write is conditional on the revision it read. */
   revision: z.number(),
+  lastChange: z.optional(LastChangeSchema),
 });
 
 export const VerdictSchema = z.enum(['published', 'quarantined']);
@@ -52,6 +66,7 @@ export const VersionRecordSchema = z.object({
 export type StorageLocation = z.infer<typeof StorageLocationSchema>;
 export type InputPort = z.infer<typeof InputPortSchema>;
 export type ProductRecord = z.infer<typeof ProductRecordSchema>;
+export type LastChange = z.infer<typeof LastChangeSchema>;
 export type VersionRecord = z.infer<typeof VersionRecordSchema>;
 export type Verdict = z.infer<typeof VerdictSchema>;
 
