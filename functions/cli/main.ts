@@ -10,6 +10,7 @@ import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
 import {
   deliveriesCommand,
+  rotateSecretCommand,
   subscribeCommand,
   subscriptionsCommand,
   unsubscribeCommand,
@@ -42,6 +43,9 @@ const HELP = `mesh — the data mesh platform's command line (talks to the local
                                   be told about a product's changes (the webhook secret is shown once)
   mesh subscriptions [--json]     every subscription
   mesh unsubscribe <id>           delete a subscription
+  mesh rotate-secret <id> [--json]
+                                  a new signing secret for a webhook subscription, shown once (how a
+                                  subscriptions.yaml webhook gets one)
   mesh deliveries [--failed] [--json]
                                   the delivery ledger: subscription, event, attempts, status, last error
 
@@ -81,6 +85,8 @@ export const main = async (argv: string[], output: Output = consoleOutput): Prom
         return await subscriptionsCommand(output, json);
       case 'unsubscribe':
         return await unsubscribeCommand(output, sub);
+      case 'rotate-secret':
+        return await rotateSecretCommand(output, sub, json);
       case 'deliveries':
         return await deliveriesCommand(output, values.failed ?? false, json);
       case 'catalog':

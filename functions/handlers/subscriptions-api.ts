@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { maskedChannel } from '../core/notifications/channel-labels';
-import { createSubscription } from '../core/notifications/manage-subscriptions';
+import { createSubscription, rotateSecret } from '../core/notifications/manage-subscriptions';
 import type { NotificationDeps } from '../core/notifications/notification-deps';
 import { ChannelSchema, NotificationTypeSchema } from '../core/notifications/subscription';
 import { logger } from '../shared/logger';
@@ -48,7 +48,7 @@ const issues = (error: z.core.$ZodError) =>
 
 /**
  * The subscriptions API: `POST /subscriptions`, `GET /subscriptions[?consumer=]`, `DELETE /subscriptions/{id}`,
- * `GET /deliveries[?failed=true]`. On AWS an HTTP API with IAM authorisation sits in front; the handler also
+ * `POST /subscriptions/{id}/secret` (a new webhook signing secret, shown once), `GET /deliveries[?failed=true]`. On AWS an HTTP API with IAM authorisation sits in front; the handler also
  * refuses a request without an IAM caller, so that nothing depends on the route's configuration alone.
  */
 export const makeHandler = (deps: () => NotificationDeps) =>
@@ -95,7 +95,10 @@ export const makeHandler = (deps: () => NotificationDeps) =>
         }
         if (outcome.status === 'exists') {
           return reply(409, {
-            message: 'this subscription already exists',
+            message:
+              outcome.subscription.channel.kind === 'webhook'
+                ? `this subscription already exists; its signing secret was shown when it was made (POST /subscriptions/${outcome.subscription.id}/secret, or mesh rotate-secret, gives a new one)`
+                : 'this subscription already exists',
             subscription: outcome.subscription,
           });
         }
@@ -111,6 +114,17 @@ export const makeHandler = (deps: () => NotificationDeps) =>
         const subscriptions = await d.subscriptions.list(query.get('consumer') ?? undefined);
         return reply(200, {
           subscriptions: subscriptions.map((s) => ({ ...s, channel: maskedChannel(s.channel) })),
+        });
+      }
+      const rotate = /^\/subscriptions\/([A-Za-z0-9_:-]+)\/secret$/.exec(request.rawPath);
+      if (rotate && method === 'POST') {
+        const outcome = await rotateSecret(d, rotate[1] ?? '');
+        if (outcome.status === 'not-found') return reply(404, { message: `no subscription ${rotate[1]}` });
+        if (outcome.status === 'no-secret') return reply(400, { message: outcome.message });
+        return reply(200, {
+          subscription: { ...outcome.subscription, channel: maskedChannel(outcome.subscription.channel) },
+          signingSecret: outcome.signingSecret,
+          note: 'shown once: the previous secret no longer verifies deliveries',
         });
       }
       const one = /^\/subscriptions\/([A-Za-z0-9_:-]+)$/.exec(request.rawPath);

@@ -39,6 +39,8 @@ export interface SubscriptionStore {
   updateEvents(id: string, events: readonly NotificationType[]): Promise<Subscription | undefined>;
   delete(id: string): Promise<boolean>;
   pause(id: string, reason: string): Promise<void>;
+  /** The creation is complete (announced, secret handed out): clears `pending`. */
+  markAnnounced(id: string): Promise<void>;
   /** The signing secret of a webhook subscription, kept apart from the subscription record. */
   putSecret(id: string, secret: string): Promise<void>;
   /** A subscription with its signing secret (if it has one), read together: what a delivery needs. */

@@ -115,6 +115,7 @@ export class Notifications extends Construct {
     for (const [path, methods] of [
       ['/subscriptions', [HttpMethod.GET, HttpMethod.POST]],
       ['/subscriptions/{id}', [HttpMethod.DELETE]],
+      ['/subscriptions/{id}/secret', [HttpMethod.POST]],
       ['/deliveries', [HttpMethod.GET]],
     ] as const) {
       this.httpApi.addRoutes({ path, methods: [...methods], integration });

@@ -465,6 +465,7 @@ describe('Stack: ProcessingStack', () => {
         'GET /deliveries',
         'GET /subscriptions',
         'POST /subscriptions',
+        'POST /subscriptions/{id}/secret',
       ]);
       for (const route of routes) expect(route.Properties.AuthorizationType).toBe('AWS_IAM');
       built.processingTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {

@@ -292,6 +292,42 @@ describe('Notifications, locally (subscriptions, fan-out queue, ledger, channels
     }
   });
 
+  it('signs with a new secret after mesh rotate-secret (how a subscriptions.yaml webhook gets one)', async () => {
+    const target = await receiver();
+    try {
+      const made = JSON.parse(
+        (
+          await cli(
+            'subscribe',
+            'orders',
+            '--webhook',
+            `${target.url}/rotated`,
+            '--events',
+            'version-published',
+            '--json',
+          )
+        ).out,
+      ) as { subscription: { id: string }; signingSecret: string };
+      const rotated = await cli('rotate-secret', made.subscription.id, '--json');
+      expect(rotated.code).toBe(0);
+      const fresh = JSON.parse(rotated.out).signingSecret as string;
+      expect(fresh).toMatch(/^whsec_/);
+      expect(fresh).not.toBe(made.signingSecret);
+
+      await t.upload(
+        'orders/2026/orders-2026-11-26.csv',
+        example('orders-2026-11-21.csv').replace(/,[^,\n]*$/gm, ''),
+      );
+
+      expect(target.received).toHaveLength(1);
+      expect(verify(fresh, target.received[0])).toMatchObject({ type: expect.stringContaining('version') });
+      expect(() => verify(made.signingSecret, target.received[0])).toThrow();
+      expect((await cli('rotate-secret', 'sub-does-not-exist')).code).toBe(1);
+    } finally {
+      await target.close();
+    }
+  });
+
   it('writes e-mail notifications to the outbox locally', async () => {
     expect(
       (await cli('subscribe', 'orders', '--email', 'analyst@example.com', '--events', 'version-published'))

@@ -244,6 +244,23 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     }
   }
 
+  async markAnnounced(id: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriptionKey(id),
+          UpdateExpression: 'REMOVE #record.pending',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#record': 'record' },
+        }),
+      );
+    } catch (error) {
+      // Deleted meanwhile: nothing is left to mark.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
   async putSecret(id: string, secret: string): Promise<void> {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...secretKey(id), secret } }));
   }

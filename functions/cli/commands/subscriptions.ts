@@ -105,6 +105,22 @@ export const subscriptionsCommand = async (output: Output, json: boolean): Promi
   return 0;
 };
 
+/** `mesh rotate-secret <id> [--json]`: a new webhook signing secret, shown once. */
+export const rotateSecretCommand = async (
+  output: Output,
+  id: string | undefined,
+  json: boolean,
+): Promise<number> => {
+  if (!id) throw new UsageError('usage: mesh rotate-secret <subscription-id>');
+  const { status, json: body } = await api('POST', `/subscriptions/${encodeURIComponent(id)}/secret`);
+  if (json) output.out(JSON.stringify(body, null, 2));
+  else if (status === 200) {
+    output.out(`New webhook signing secret for ${id} (shown once; the old one no longer verifies):`);
+    output.out(String(body.signingSecret));
+  } else output.err(String(body.message ?? `failed (${status})`));
+  return status === 200 ? 0 : 1;
+};
+
 /** `mesh unsubscribe <id>`. */
 export const unsubscribeCommand = async (output: Output, id: string | undefined): Promise<number> => {
   if (!id) throw new UsageError('usage: mesh unsubscribe <subscription-id>');

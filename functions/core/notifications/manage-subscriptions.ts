@@ -88,14 +88,24 @@ export const createSubscription = async (
     createdAt: deps.clock().toISOString(),
     ...(request.createdBy ? { createdBy: request.createdBy } : {}),
   };
-  const stored = await deps.subscriptions.create(subscription);
-  if (!stored.created) return { status: 'exists', subscription: stored.subscription };
+  const stored = await deps.subscriptions.create({ ...subscription, pending: true });
+  // A subscription made by an earlier request that died before announcing it (and handing out its secret)
+  // is finished by this one, with the record as it was stored.
+  if (!stored.subscription.pending) return { status: 'exists', subscription: stored.subscription };
+  const { pending: _, ...made } = stored.subscription;
 
   let signingSecret: string | undefined;
-  if (subscription.channel.kind === 'webhook') {
+  if (made.channel.kind === 'webhook') {
     signingSecret = deps.newSecret();
-    await deps.subscriptions.putSecret(subscription.id, signingSecret);
+    await deps.subscriptions.putSecret(made.id, signingSecret);
   }
+  await announce(deps, made);
+  await deps.subscriptions.markAnnounced(made.id);
+  return { status: 'created', subscription: made, ...(signingSecret ? { signingSecret } : {}) };
+};
+
+/** `Subscription Created`: the owner team hears who subscribed. */
+const announce = async (deps: Pick<NotificationDeps, 'events'>, subscription: Subscription) => {
   await deps.events.publish([
     outgoing(SubscriptionCreated, {
       metadata: {
@@ -114,9 +124,30 @@ export const createSubscription = async (
       source: subscription.source,
     }),
   ]);
-  return {
-    status: 'created',
-    subscription: stored.subscription,
-    ...(signingSecret ? { signingSecret } : {}),
-  };
+};
+
+export type RotateOutcome =
+  | { status: 'rotated'; subscription: Subscription; signingSecret: string }
+  | { status: 'not-found' }
+  | { status: 'no-secret'; message: string };
+
+/**
+ * A new signing secret for a webhook subscription, returned once; the old one stops working at once. How a
+ * consumer gets the secret of a subscription made in the data repo (GitOps), or one it lost.
+ */
+export const rotateSecret = async (
+  deps: Pick<NotificationDeps, 'subscriptions' | 'newSecret'>,
+  id: string,
+): Promise<RotateOutcome> => {
+  const subscription = await deps.subscriptions.get(id);
+  if (!subscription) return { status: 'not-found' };
+  if (subscription.channel.kind !== 'webhook') {
+    return {
+      status: 'no-secret',
+      message: `a ${subscription.channel.kind} subscription has no signing secret (only webhooks are signed)`,
+    };
+  }
+  const signingSecret = deps.newSecret();
+  await deps.subscriptions.putSecret(id, signingSecret);
+  return { status: 'rotated', subscription, signingSecret };
 };

@@ -23,6 +23,10 @@ describe('Function: createSubscription', () => {
           stored.set(subscription.id, subscription);
           return { created: true, subscription };
         },
+        markAnnounced: async (id: string) => {
+          const { pending: _, ...done } = stored.get(id) as Subscription;
+          stored.set(id, done);
+        },
         putSecret: async () => {},
       },
       events: { publish: async (events: OutgoingEvent[]) => void published.push(...events) },
