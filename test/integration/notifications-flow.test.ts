@@ -423,6 +423,51 @@ describe('Notifications, locally (subscriptions, fan-out queue, ledger, channels
     }
   });
 
+  it('keeps a consumer’s GitOps subscriptions in one file: a second file is refused, a moved file takes over', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'mesh-subs-'));
+    try {
+      const repo = await cloneRepo(t.platform.endpoints.dataRepo, join(work, 'data'), {
+        name: 'dave',
+        email: 'dave@example.com',
+      });
+      const declared = async () =>
+        (
+          JSON.parse((await cli('subscriptions', '--json')).out) as {
+            consumer: string;
+            declaredIn?: string;
+            channel: { address?: string };
+          }[]
+        )
+          .filter((s) => s.consumer === 'team:ops')
+          .map((s) => `${s.channel.address} in ${s.declaredIn}`);
+      const push = async (message: string) => {
+        await repo.commit(message);
+        await repo.push();
+        await t.platform.bus.whenIdle();
+      };
+      const file = (address: string) =>
+        `consumer: team:ops\nsubscriptions:\n  - product: orders\n    email: ${address}\n`;
+
+      await repo.write('ops/subscriptions.yaml', file('ops@example.com'));
+      await push('ops subscribes');
+      expect(await declared()).toEqual(['ops@example.com in ops/subscriptions.yaml']);
+
+      // Another folder naming the same consumer would delete ops/'s subscriptions on every push: refused.
+      await repo.write('ops-copy/subscriptions.yaml', file('copy@example.com'));
+      await push('a second file for ops');
+      expect(await declared()).toEqual(['ops@example.com in ops/subscriptions.yaml']);
+
+      // Moved in one push (the old file removed, the new one added): the new file takes the consumer over.
+      await repo.remove('ops-copy/subscriptions.yaml');
+      await repo.remove('ops/subscriptions.yaml');
+      await repo.write('operations/subscriptions.yaml', file('ops@example.com'));
+      await push('ops moves to operations/');
+      expect(await declared()).toEqual(['ops@example.com in operations/subscriptions.yaml']);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
   it('reads upstream products from an ODPS dataproduct.yaml (input ports) for downstream impact, and refuses a bad one', async () => {
     const report = await receiver();
     try {

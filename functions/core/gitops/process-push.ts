@@ -66,13 +66,19 @@ export const processPush = async (
 
 /**
  * `<folder>/subscriptions.yaml` files the push added, changed or removed: each is the whole truth about one
- * consumer's GitOps subscriptions (a removed file removes them).
+ * consumer's GitOps subscriptions (a removed file removes them), and a consumer is declared in one file only.
  */
 const syncSubscriptionFiles = async (deps: GitOpsDeps, context: PushContext) => {
   const sync = deps.syncSubscriptions;
   if (!sync) return;
   const { push } = context;
-  for (const path of [...context.changed].filter((p) => /^[^/]+\/subscriptions\.ya?ml$/.test(p)).sort()) {
+  const files = [...context.changed].filter((p) => /^[^/]+\/subscriptions\.ya?ml$/.test(p)).sort();
+  // Removed files first: a consumer whose file moved to another folder is freed before the new file claims it.
+  const removedFirst = [
+    ...files.filter((p) => !context.after.has(p)),
+    ...files.filter((p) => context.after.has(p)),
+  ];
+  for (const path of removedFirst) {
     const file = context.after.get(path);
     let text: string | undefined;
     if (file) {

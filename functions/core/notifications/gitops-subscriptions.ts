@@ -102,6 +102,17 @@ export const syncGitopsSubscriptions = async (
       });
     return result;
   }
+  const { consumer } = parsed.data;
+  const current = await deps.subscriptions.list(consumer);
+  // One file per consumer: two files would each delete what the other declares, on every push.
+  const elsewhere = current.find((s) => s.source === 'gitops' && s.declaredIn && s.declaredIn !== file.path);
+  if (elsewhere) {
+    result.problems.push({
+      path: file.path,
+      message: `consumer "${consumer}" is declared in ${elsewhere.declaredIn}: keep a consumer's subscriptions in one file (or remove it from there first)`,
+    });
+    return result;
+  }
   const kept = new Set<string>();
   for (const [index, entry] of parsed.data.subscriptions.entries()) {
     const where = `${file.path}: subscriptions[${index}]`;
@@ -128,6 +139,7 @@ export const syncGitopsSubscriptions = async (
       channel,
       source: 'gitops',
       createdBy: file.actor,
+      declaredIn: file.path,
     });
     if (outcome.status === 'invalid') {
       for (const problem of outcome.problems)
@@ -148,7 +160,7 @@ export const syncGitopsSubscriptions = async (
   }
   // Only a file without problems removes what it no longer lists: a typo must not delete subscriptions.
   if (result.problems.length === 0) {
-    for (const existing of await deps.subscriptions.list(parsed.data.consumer)) {
+    for (const existing of current) {
       if (
         existing.source === 'gitops' &&
         !kept.has(existing.id) &&

@@ -21,6 +21,8 @@ export interface SubscriptionRequest {
   channel: Channel;
   source: Subscription['source'];
   createdBy?: string;
+  /** GitOps: the file that declares it. */
+  declaredIn?: string;
 }
 
 export type SubscriptionOutcome =
@@ -87,6 +89,7 @@ export const createSubscription = async (
     status: 'active',
     createdAt: deps.clock().toISOString(),
     ...(request.createdBy ? { createdBy: request.createdBy } : {}),
+    ...(request.declaredIn ? { declaredIn: request.declaredIn } : {}),
   };
   const stored = await deps.subscriptions.create({ ...subscription, pending: true });
   // A subscription made by an earlier request that died before announcing it (and handing out its secret)

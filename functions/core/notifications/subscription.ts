@@ -67,6 +67,8 @@ export const SubscriptionSchema = z.object({
   pausedReason: z.optional(z.string()),
   createdAt: z.string(),
   createdBy: z.optional(z.string()),
+  /** The data repo file that declares a GitOps subscription (`analytics/subscriptions.yaml`). */
+  declaredIn: z.optional(z.string()),
   /**
    * Stored, but not yet announced nor its secret handed out: a creation that died half-way, which its retry
    * (the same request again) finishes instead of answering that the subscription exists.
