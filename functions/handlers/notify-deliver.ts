@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { DeliveryRetryError, deliver } from '../core/notifications/deliver';
+import { type DeliveryResult, DeliveryRetryError, deliverAll } from '../core/notifications/deliver';
 import type { NotificationDeps } from '../core/notifications/notification-deps';
 import { retryDelayMs } from '../core/notifications/retry-delay';
 import { type DeferredDelivery, DeliveryMessageSchema } from '../ports/delivery-queue';
@@ -32,8 +32,9 @@ export interface BatchResponse {
 }
 
 /**
- * The fan-out queue's consumer (SQS event source with ReportBatchItemFailures): each message is one delivery;
- * only the failed ones go back to the queue, hidden for their back-off (longer each attempt, or what the
+ * The fan-out queue's consumer (SQS event source with ReportBatchItemFailures): each message is one delivery,
+ * the batch delivered together (one read of the subscriptions, one write of the outcomes); only the failed
+ * ones go back to the queue, hidden for their back-off (longer each attempt, or what the
  * target asked for), and are dead-lettered after the last.
  */
 export const makeHandler = (deps: () => NotificationDeps) =>
@@ -41,27 +42,35 @@ export const makeHandler = (deps: () => NotificationDeps) =>
     .before((request) => logger.startInvocation(request.context))
     .handler(async (event) => {
       const { Records } = SqsEventSchema.parse(event);
+      const received = Records.flatMap((record) => {
+        const message = DeliveryMessageSchema.safeParse(parseJson(record.body));
+        if (message.success) return [{ record, message: message.data }];
+        // Retrying cannot fix a malformed message: log it and let it go (the queue's DLQ is for failures).
+        logger.error('malformed delivery message dropped', { messageId: record.messageId });
+        return [];
+      });
+      const attempts = received.map(({ record, message }) => ({
+        message,
+        attempt: Number(record.attributes.ApproximateReceiveCount),
+      }));
+      let results: DeliveryResult[] = [];
+      try {
+        if (attempts.length > 0) results = await deliverAll(deps(), attempts);
+      } catch (error) {
+        results = attempts.map(() => ({ status: 'rejected', reason: error }));
+      }
       const batchItemFailures: BatchResponse['batchItemFailures'] = [];
       const deferred: DeferredDelivery[] = [];
-      await Promise.all(
-        Records.map(async (record) => {
-          const message = DeliveryMessageSchema.safeParse(parseJson(record.body));
-          if (!message.success) {
-            // Retrying cannot fix a malformed message: log it and let it go (the queue's DLQ is for failures).
-            logger.error('malformed delivery message dropped', { messageId: record.messageId });
-            return;
-          }
-          const attempt = Number(record.attributes.ApproximateReceiveCount);
-          try {
-            await deliver(deps(), message.data, attempt);
-          } catch (error) {
-            logger.warn('delivery will be retried', { messageId: record.messageId, error: String(error) });
-            batchItemFailures.push({ itemIdentifier: record.messageId });
-            const asked = error instanceof DeliveryRetryError ? error.retryAfterMs : undefined;
-            deferred.push({ receiptHandle: record.receiptHandle, delayMs: backoff(deps, attempt, asked) });
-          }
-        }),
-      );
+      for (const [i, result] of results.entries()) {
+        const { record } = received[i] ?? {};
+        if (result.status === 'fulfilled' || !record) continue;
+        const error = result.reason;
+        logger.warn('delivery will be retried', { messageId: record.messageId, error: String(error) });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+        const asked = error instanceof DeliveryRetryError ? error.retryAfterMs : undefined;
+        const attempt = Number(record.attributes.ApproximateReceiveCount);
+        deferred.push({ receiptHandle: record.receiptHandle, delayMs: backoff(deps, attempt, asked) });
+      }
       if (deferred.length > 0) await deferRetries(deps, deferred);
       return { batchItemFailures };
     });

@@ -1,17 +1,53 @@
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { registryCreateTableInput } from '../adapters/dynamodb/table-definition';
-import { listenOnLoopback } from './listen-on-loopback';
+import * as z from '../shared/zod';
 
-/** A DynamoDB-compatible server (dynalite), persisted in `directory` when given, bound to 127.0.0.1. */
+const ServerMessageSchema = z.union([
+  z.object({ listening: z.number() }),
+  z.object({ error: z.object({ code: z.optional(z.string()), message: z.string() }) }),
+]);
+
+/**
+ * A DynamoDB-compatible server (dynalite) in a child process, persisted in `directory` when given, bound to
+ * 127.0.0.1. Its own process because it is busy: under a burst of notifications its work would otherwise share
+ * one core with the handlers that call it. A listen error (EADDRINUSE …) rejects with its code.
+ */
 export const startLocalDynamoDb = async (options: { port: number; directory?: string }) => {
-  const server = dynalite({ path: options.directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  return listenOnLoopback(server, options.port);
+  const child = fork(
+    fileURLToPath(new URL('./dynamodb-server-process.mjs', import.meta.url)),
+    [String(options.port), options.directory ?? ''],
+    { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  const exited = once(child, 'exit');
+  const [message] = await Promise.race([
+    once(child, 'message'),
+    exited.then(([code]) =>
+      Promise.reject(new Error(`the DynamoDB server exited (code ${code}) before listening`)),
+    ),
+  ]);
+  const answer = ServerMessageSchema.parse(message);
+  if ('error' in answer) {
+    await exited;
+    throw Object.assign(new Error(answer.error.message), { code: answer.error.code });
+  }
+  return {
+    endpoint: `http://127.0.0.1:${answer.listening}`,
+    port: answer.listening,
+    close: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (child.connected) child.send('stop');
+      else child.kill();
+      await exited;
+    },
+  };
 };
 
 /**

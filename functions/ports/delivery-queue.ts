@@ -13,6 +13,12 @@ export const DeliveryMessageSchema = z.object({
 
 export type DeliveryMessage = z.infer<typeof DeliveryMessageSchema>;
 
+/**
+ * Messages handed to one invocation of the delivery handler (SQS event source `batchSize`, and the local
+ * queue's batches): the batch's subscriptions are read, and its outcomes written, in one request each.
+ */
+export const DELIVERY_BATCH_SIZE = 10;
+
 /** A received message to try again later: its receipt (SQS receipt handle) and how long to keep it hidden. */
 export interface DeferredDelivery {
   receiptHandle: string;

@@ -14,10 +14,21 @@ export interface DeliveryRecord {
   updatedAt: string;
 }
 
+/** A delivery claimed by this attempt, with what the ledger already knew of it. */
+export type ClaimedDelivery = Pick<
+  DeliveryRecord,
+  'subscriptionId' | 'notificationId' | 'productId' | 'type' | 'attempts' | 'lastError'
+>;
+
 export type DeliveryClaim =
-  | { status: 'claimed'; attempts: number }
+  | { status: 'claimed'; attempts: number; lastError?: string }
   | { status: 'delivered' }
   | { status: 'in-progress' };
+
+export interface SubscriptionWithSecret {
+  subscription: Subscription;
+  signingSecret?: string;
+}
 
 /** Subscriptions and the delivery ledger (DynamoDB on AWS and locally). */
 export interface SubscriptionStore {
@@ -44,7 +55,9 @@ export interface SubscriptionStore {
   /** The signing secret of a webhook subscription, kept apart from the subscription record. */
   putSecret(id: string, secret: string): Promise<void>;
   /** A subscription with its signing secret (if it has one), read together: what a delivery needs. */
-  getWithSecret(id: string): Promise<{ subscription: Subscription; signingSecret?: string } | undefined>;
+  getWithSecret(id: string): Promise<SubscriptionWithSecret | undefined>;
+  /** `getWithSecret` for many at once (a batch of deliveries), by id; deleted ones are absent. */
+  getWithSecrets(ids: readonly string[]): Promise<Map<string, SubscriptionWithSecret>>;
 
   /**
    * Starts one delivery: claimed (with the attempts so far), already delivered (exactly once: do nothing),
@@ -54,7 +67,11 @@ export interface SubscriptionStore {
     delivery: Pick<DeliveryRecord, 'subscriptionId' | 'notificationId' | 'productId' | 'type'>,
     leaseMs: number,
   ): Promise<DeliveryClaim>;
-  completeDelivery(subscriptionId: string, notificationId: string): Promise<void>;
+  /**
+   * Records claimed deliveries as delivered, in as few writes as the store allows (a batch of deliveries ends
+   * in one). Delivered is final: whatever another attempt records later does not change it.
+   */
+  completeDeliveries(deliveries: readonly ClaimedDelivery[]): Promise<void>;
   failDelivery(subscriptionId: string, notificationId: string, error: string): Promise<void>;
   listDeliveries(options?: { failedOnly?: boolean; limit?: number }): Promise<DeliveryRecord[]>;
 }

@@ -82,7 +82,12 @@ export class Notifications extends Construct {
     });
     this.deliver.bindTable(table, 'RW', 'TABLE_NAME').bindBus(bus, 'EVENT_BUS_NAME');
     this.deliver.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 20 }),
+      // The local queue's batches are as large (DELIVERY_BATCH_SIZE; a test holds the two together).
+      new SqsEventSource(this.queue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: 20,
+      }),
     );
     const { region, account } = Stack.of(this);
     const identity = `arn:aws:ses:${region}:${account}:identity/*`;

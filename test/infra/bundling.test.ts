@@ -47,5 +47,5 @@ describe('Bundling: every function', () => {
       );
       expect(exported.trim()).toBe('function');
     }
-  });
+  }, 120_000); // Every function bundled by esbuild: ~20 s alone, more beside the rest of the suite on two cores.
 });

@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { S3ObjectCreated } from '../../events/inbound/s3-object-created';
 import { platformRules } from '../../events/rules';
+import { DELIVERY_BATCH_SIZE } from '../../functions/ports/delivery-queue';
 import { onlyResource, rendered, type SynthesizedApp, synthApp, type TemplateResource } from './synth-app';
 
 type Resource = TemplateResource;
@@ -438,6 +439,8 @@ describe('Stack: ProcessingStack', () => {
       built.processingTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: deliverId },
         FunctionResponseTypes: ['ReportBatchItemFailures'],
+        // Batches as large as the local queue's, so both read and record a batch in one request each.
+        BatchSize: DELIVERY_BATCH_SIZE,
       });
       built.processingTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'data-mesh-test-notifications-delivery-dlq-not-empty',

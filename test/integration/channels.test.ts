@@ -212,6 +212,33 @@ describe('webhook channel', () => {
     expect(elsewhere.connections).toBe(0);
   });
 
+  it('keeps the connection to a target alive: a burst of notifications pays one handshake', async () => {
+    const target = await receiver();
+    for (let i = 0; i < 3; i++) await postJson(`${target.url}/hook`, { i }, { mode: 'local' });
+
+    expect(target.requests.map((r) => r.body)).toEqual(['{"i":0}', '{"i":1}', '{"i":2}']);
+    expect(target.connections).toBe(1);
+  });
+
+  it('sends again on a new connection when the target dropped a kept-alive one, never on a new one', async () => {
+    let dropped = 0;
+    const target = await receiver((res, req) => {
+      // The first request on the kept-alive connection is cut off, as by a target that had closed it.
+      if (req.body === '{"drop":true}' && dropped++ === 0) res.socket?.destroy();
+      else res.writeHead(204).end();
+    });
+    await postJson(`${target.url}/hook`, { warm: true }, { mode: 'local' });
+    await postJson(`${target.url}/hook`, { drop: true }, { mode: 'local' });
+
+    expect(target.requests.map((r) => r.body)).toEqual(['{"warm":true}', '{"drop":true}', '{"drop":true}']);
+    expect(target.connections).toBe(2);
+
+    const fresh = await receiver((res) => res.socket?.destroy());
+    const error = await failure(postJson(`${fresh.url}/hook`, {}, { mode: 'local' }));
+    expect(error.kind).toBe('retryable');
+    expect(fresh.requests).toHaveLength(1);
+  });
+
   it('reports a refused connection as retryable', async () => {
     const target = await receiver();
     const url = target.url;

@@ -27,21 +27,31 @@ describe('Delivery retries: back-off set by the handler, honoured by the queue',
   let deps: NotificationDeps;
   let work: Promise<unknown>[];
   let published: OutgoingEvent[];
+  /** Records per handler invocation. */
+  let batches: number[];
+  /** Paths answered 500 once. */
+  let failOnce: Set<string>;
 
   beforeEach(async () => {
     answers = [];
     received = [];
+    batches = [];
+    failOnce = new Set();
     waits = [];
     work = [];
     receiver = await startHttp((request, response) => {
       received.push(request);
+      if (failOnce.delete(request.url)) return void response.writeHead(500).end();
       const answer = answers.shift() ?? { status: 200 };
       response.writeHead(answer.status, answer.headers).end();
     });
     const { tableName } = await freshRegistryTable();
     const handler = makeHandler(() => deps);
     queue = new LocalDeliveryQueue({
-      handler: (event) => handler(event, context),
+      handler: (event) => {
+        batches.push(event.Records.length);
+        return handler(event, context);
+      },
       logger: silent,
       track: (w) => work.push(w),
       sleep: async (ms) => {
@@ -113,5 +123,37 @@ describe('Delivery retries: back-off set by the handler, honoured by the queue',
     expect(waits).toEqual([]);
     expect(ledger).toEqual([expect.objectContaining({ status: 'failed', attempts: 1 })]);
     expect(published.map((e) => e.contract.detailType)).toEqual(['Notification Failed']);
+  });
+
+  it('hands out messages in batches; a failing target is retried alone, the rest delivered once', async () => {
+    const subscriptions = Array.from({ length: 25 }, (_, i) =>
+      aSubscription({
+        consumer: `team:c${i}`,
+        channel: { kind: 'webhook', url: `${receiver.url}/hook/${i}` },
+      }),
+    );
+    for (const subscription of subscriptions) {
+      await deps.subscriptions.create(subscription);
+      await deps.subscriptions.putSecret(subscription.id, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+    }
+    failOnce.add('/hook/3');
+
+    await queue.enqueue(subscriptions.map((subscription) => ({ subscription, notification })));
+    await Promise.all(work);
+
+    // Lambda's batch size (10) locally too; the failed message comes back on its own.
+    expect(batches).toEqual([10, 10, 5, 1]);
+    expect(waits).toEqual([200]);
+    const perPath = new Map<string, number>();
+    for (const { url } of received) perPath.set(url, (perPath.get(url) ?? 0) + 1);
+    expect(perPath.size).toBe(25);
+    expect([...perPath].filter(([, n]) => n !== 1)).toEqual([['/hook/3', 2]]);
+    const ledger = await deps.subscriptions.listDeliveries({ limit: 100 });
+    expect(ledger).toHaveLength(25);
+    expect(ledger.filter((d) => d.status === 'delivered')).toHaveLength(25);
+    expect(ledger.find((d) => d.subscriptionId === subscriptions[3]?.id)).toMatchObject({
+      attempts: 2,
+      lastError: expect.stringContaining('answered 500'),
+    });
   });
 });

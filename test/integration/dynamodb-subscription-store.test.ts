@@ -199,6 +199,24 @@ describe('Class: DynamoDbSubscriptionStore (against dynalite)', () => {
       expect(await store.getWithSecret('sub_other')).toBeUndefined();
     });
 
+    it('reads the subscriptions of a batch of deliveries with their secrets, more than one request holds', async () => {
+      const many = Array.from({ length: 70 }, (_, i) =>
+        aSubscription({ id: `sub_${String(i).padStart(2, '0')}`, consumer: `team:c${i}` }),
+      );
+      for (const subscription of many) await store.create(subscription);
+      for (const subscription of many.slice(0, 35))
+        await store.putSecret(subscription.id, `whsec_${subscription.id}`);
+      await store.delete('sub_69');
+
+      const found = await store.getWithSecrets([...many.map((s) => s.id), 'sub_00', 'sub_unknown']);
+
+      expect(found.size).toBe(69);
+      expect(found.get('sub_00')).toEqual({ subscription: many[0], signingSecret: 'whsec_sub_00' });
+      expect(found.get('sub_35')).toEqual({ subscription: many[35] });
+      expect(found.has('sub_69')).toBe(false);
+      expect(found.has('sub_unknown')).toBe(false);
+    });
+
     it('shares the table with the registry without a clash', async () => {
       const registry = new DynamoDbRegistry(documentClient, tableName);
       await registry.putProduct(aProduct(), undefined);
@@ -221,7 +239,7 @@ describe('Class: DynamoDbSubscriptionStore (against dynalite)', () => {
       expect(await store.claimDelivery(delivery, LEASE_MS)).toEqual({ status: 'claimed', attempts: 1 });
       expect(await store.claimDelivery(delivery, LEASE_MS)).toEqual({ status: 'in-progress' });
 
-      await store.completeDelivery('sub_a', 'ntf_1');
+      await store.completeDeliveries([{ ...delivery, attempts: 1 }]);
 
       expect(await store.claimDelivery(delivery, LEASE_MS)).toEqual({ status: 'delivered' });
       later(LEASE_MS * 10);
@@ -252,11 +270,24 @@ describe('Class: DynamoDbSubscriptionStore (against dynalite)', () => {
           updatedAt: '2026-11-22T10:00:01.000Z',
         },
       ]);
-      expect(await store.claimDelivery(delivery, LEASE_MS)).toEqual({ status: 'claimed', attempts: 2 });
+      expect(await store.claimDelivery(delivery, LEASE_MS)).toEqual({
+        status: 'claimed',
+        attempts: 2,
+        lastError: 'HTTP 503',
+      });
       await store.failDelivery('sub_a', 'ntf_1', 'HTTP 502');
-      expect(await store.claimDelivery(delivery, LEASE_MS)).toEqual({ status: 'claimed', attempts: 3 });
-      await store.completeDelivery('sub_a', 'ntf_1');
-      expect((await store.listDeliveries())[0]).toMatchObject({ status: 'delivered', attempts: 3 });
+      const third = await store.claimDelivery(delivery, LEASE_MS);
+      expect(third).toEqual({ status: 'claimed', attempts: 3, lastError: 'HTTP 502' });
+      await store.completeDeliveries([{ ...delivery, attempts: 3, lastError: 'HTTP 502' }]);
+      expect(await store.listDeliveries()).toEqual([
+        {
+          ...delivery,
+          status: 'delivered',
+          attempts: 3,
+          lastError: 'HTTP 502',
+          updatedAt: '2026-11-22T10:00:01.000Z',
+        },
+      ]);
     });
 
     it('lets another attempt claim a delivery whose lease ran out', async () => {
@@ -269,12 +300,11 @@ describe('Class: DynamoDbSubscriptionStore (against dynalite)', () => {
       expect(await store.claimDelivery(delivery, LEASE_MS)).toEqual({ status: 'in-progress' });
     });
 
-    it('never turns a delivered entry back into a failed one, nor records an outcome never claimed', async () => {
+    it('never turns a delivered entry back into a failed one, nor records a failure never claimed', async () => {
       await store.claimDelivery(delivery, LEASE_MS);
-      await store.completeDelivery('sub_a', 'ntf_1');
+      await store.completeDeliveries([{ ...delivery, attempts: 1 }]);
 
       await store.failDelivery('sub_a', 'ntf_1', 'late failure of an expired attempt');
-      await store.completeDelivery('sub_a', 'ntf_unclaimed');
       await store.failDelivery('sub_a', 'ntf_unclaimed', 'boom');
 
       expect(await store.listDeliveries()).toEqual([
@@ -288,7 +318,7 @@ describe('Class: DynamoDbSubscriptionStore (against dynalite)', () => {
         later(1000);
         const d = { ...delivery, notificationId: `ntf_${i}` };
         await store.claimDelivery(d, LEASE_MS);
-        if (outcome === 'delivered') await store.completeDelivery('sub_a', d.notificationId);
+        if (outcome === 'delivered') await store.completeDeliveries([{ ...d, attempts: 1 }]);
         if (outcome === 'failed') await store.failDelivery('sub_a', d.notificationId, `error ${i}`);
       }
 
@@ -312,6 +342,19 @@ describe('Class: DynamoDbSubscriptionStore (against dynalite)', () => {
       expect(
         (await store.listDeliveries({ failedOnly: true, limit: 1 })).map((d) => d.notificationId),
       ).toEqual(['ntf_3']);
+    });
+
+    it('records a batch of deliveries larger than one write request, each once', async () => {
+      const many = Array.from({ length: 60 }, (_, i) => ({ ...delivery, notificationId: `ntf_${i}` }));
+      for (const d of many) await store.claimDelivery(d, LEASE_MS);
+
+      // A delivery named twice is written once (one BatchWriteItem request may not repeat a key).
+      await store.completeDeliveries([...many, ...many.slice(0, 1)].map((d) => ({ ...d, attempts: 1 })));
+
+      const ledger = await store.listDeliveries({ limit: 100 });
+      expect(ledger).toHaveLength(60);
+      expect(ledger.every((d) => d.status === 'delivered')).toBe(true);
+      for (const d of many) expect(await store.claimDelivery(d, LEASE_MS)).toEqual({ status: 'delivered' });
     });
 
     it('keeps ledger entries under the table TTL', async () => {

@@ -70,26 +70,34 @@ describe('Local platform lifecycle', () => {
     expect(lines.join('\n')).toMatch(/not running.*npm start/);
   });
 
-  it('gives a clear message when a port is already in use, and leaves nothing running', async () => {
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise((resolve) => blocker.close(resolve)));
-    const address = blocker.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    const stateDir = await mkdtemp(join(tmpdir(), 'mesh-port-'));
-    cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
+  it.each(['MESH_S3_PORT', 'MESH_DYNAMODB_PORT', 'MESH_HTTP_PORT'])(
+    'gives a clear message when the %s port is already in use, and leaves nothing running',
+    async (variable) => {
+      const blocker = createServer();
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+      cleanups.push(() => new Promise((resolve) => blocker.close(resolve)));
+      const address = blocker.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const stateDir = await mkdtemp(join(tmpdir(), 'mesh-port-'));
+      cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
 
-    const config = loadLocalConfig({
-      MESH_STATE_DIR: stateDir,
-      MESH_HTTP_PORT: '0',
-      MESH_DYNAMODB_PORT: '0',
-      MESH_S3_PORT: String(port),
-    });
-    const started = startPlatform(config, silent);
+      const config = loadLocalConfig({
+        MESH_STATE_DIR: stateDir,
+        MESH_HTTP_PORT: '0',
+        MESH_DYNAMODB_PORT: '0',
+        MESH_S3_PORT: '0',
+        [variable]: String(port),
+      });
+      const started = startPlatform(config, silent);
 
-    await expect(started).rejects.toThrow(PortInUseError);
-    await expect(started).rejects.toThrow(new RegExp(`port ${port} .*MESH_S3_PORT`));
-  });
+      await expect(started).rejects.toThrow(PortInUseError);
+      await expect(started).rejects.toThrow(new RegExp(`port ${port} .*${variable}`));
+      // Nothing left listening: the same state folder starts on free ports.
+      const freePorts = { ...config, ports: { http: 0, s3: 0, dynamodb: 0 } };
+      const again = await startPlatform(freePorts, silent);
+      await again.stop();
+    },
+  );
 
   it('refuses a malformed port setting with the variable name', () => {
     expect(() => loadLocalConfig({ MESH_S3_PORT: 'eighty' })).toThrow(/MESH_S3_PORT/);

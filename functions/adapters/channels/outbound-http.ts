@@ -5,6 +5,7 @@ import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { describeUrl } from '../../core/notifications/channel-labels';
 import { DeliveryError } from '../../ports/channel-sender';
+import LruCache from '../../shared/lru-cache';
 import { retryAfterMs } from '../../shared/retry-after';
 
 /**
@@ -43,6 +44,15 @@ export const USER_AGENT = 'data-mesh-platform (notifications)';
 const MAX_BODY_BYTES = 16 * 1024;
 /** How much of a response body an error message quotes. */
 const MAX_EXCERPT = 200;
+/**
+ * An idle kept-alive connection is closed after this long: before the usual server-side idle timeouts (Node's
+ * 5 s, load balancers' 60 s), so the platform is the side that closes.
+ */
+const IDLE_CONNECTION_MS = 4_000;
+/** Connection pools kept (targets recently posted to); a dropped one's idle connections close on their own. */
+const POOL_LIMIT = 64;
+/** Connections to one target at once. */
+const MAX_CONNECTIONS_PER_TARGET = 32;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Address classification (the SSRF guard)
@@ -309,6 +319,43 @@ const resolveChecked = async (
   return literal ? undefined : addresses;
 };
 
+// ---------------------------------------------------------------------------------------------------------------
+// Connections
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Kept-alive connections, pooled by origin and by the addresses its host was checked to resolve to: a request
+ * reuses a connection only to an address its own check allowed, so pooling never bypasses the SSRF guard, and
+ * a burst of notifications to one receiver (or Slack) pays one TCP and TLS handshake, not one each.
+ */
+const pools = new LruCache<string, http.Agent>(POOL_LIMIT);
+
+const poolFor = (url: URL, pinned: LookupAddress[] | undefined): http.Agent => {
+  const addresses = pinned ? pinned.map(({ address }) => address).sort() : [];
+  const key = `${url.protocol}//${url.host} ${addresses.join(' ')}`;
+  let pool = pools.get(key);
+  if (!pool) {
+    const options = {
+      keepAlive: true,
+      maxSockets: MAX_CONNECTIONS_PER_TARGET,
+      maxFreeSockets: MAX_CONNECTIONS_PER_TARGET,
+      // Applies to idle connections: the pool closes one idle this long.
+      timeout: IDLE_CONNECTION_MS,
+      scheduling: 'lifo' as const,
+    };
+    pool = url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+    pools.set(key, pool);
+  }
+  return pool;
+};
+
+/**
+ * A kept-alive connection the target had closed (idle timeout, or a Lambda environment thawed after a while):
+ * the request never reached it, so it is sent again on a new connection.
+ */
+class StaleConnection extends Error {}
+const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
 interface RawResponse {
   status: number;
   body: string;
@@ -336,11 +383,13 @@ const send = (
         : {}),
       headers: { ...headers, 'content-length': String(Buffer.byteLength(payload)) },
       ...(pinned ? { lookup: pinnedLookup(pinned) } : {}),
-      // A fresh connection per request: no pooled socket to an address checked for another request.
-      agent: false,
+      agent: poolFor(url, pinned),
       signal,
     });
-    request.on('error', reject);
+    request.on('error', (error) => {
+      const stale = request.reusedSocket && STALE_CONNECTION_CODES.has(errorCode(error) ?? '');
+      reject(stale ? new StaleConnection(errorText(error), { cause: error }) : error);
+    });
     request.on('response', (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -422,7 +471,10 @@ export const postJson = async (
     );
     let response: RawResponse;
     try {
-      response = await send(parsed, payload, headers, pinned, controller.signal);
+      const post = () => send(parsed, payload, headers, pinned, controller.signal);
+      response = await post().catch((error: unknown) =>
+        error instanceof StaleConnection ? post() : Promise.reject(error),
+      );
     } catch (error) {
       if (controller.signal.aborted) throw timedOut();
       if (errorCode(error) === 'ERR_INVALID_CHAR' || errorCode(error) === 'ERR_INVALID_HTTP_TOKEN') {

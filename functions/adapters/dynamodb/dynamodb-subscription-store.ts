@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -16,10 +17,12 @@ import {
   type SubscriptionTarget,
 } from '../../core/notifications/subscription';
 import type {
+  ClaimedDelivery,
   DeliveryClaim,
   DeliveryRecord,
   DeliveryStatus,
   SubscriptionStore,
+  SubscriptionWithSecret,
 } from '../../ports/subscription-store';
 import * as z from '../../shared/zod';
 
@@ -27,8 +30,10 @@ import * as z from '../../shared/zod';
 const DELIVERY_TTL_SECONDS = 90 * 24 * 3600;
 /** DynamoDB BatchGetItem reads at most 100 keys per request. */
 const BATCH_GET_LIMIT = 100;
-/** Unprocessed keys of a throttled BatchGetItem are retried this many times. */
-const BATCH_GET_RETRIES = 5;
+/** DynamoDB BatchWriteItem writes at most 25 items per request. */
+const BATCH_WRITE_LIMIT = 25;
+/** Unprocessed keys or items of a throttled batch request are retried this many times. */
+const BATCH_RETRIES = 5;
 const MAX_ERROR_LENGTH = 2000;
 const DEFAULT_DELIVERY_LIMIT = 50;
 const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['in-progress', 'delivered', 'failed'];
@@ -265,23 +270,27 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...secretKey(id), secret } }));
   }
 
-  async getWithSecret(id: string) {
-    // The record and its secret share a partition: one strongly consistent query reads both.
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': subscriptionKey(id).pk },
-        ConsistentRead: true,
-      }),
-    );
-    const record = Items?.find((item) => item.sk === subscriptionKey(id).sk);
-    if (!record) return undefined;
-    const secret = Items?.find((item) => item.sk === secretKey(id).sk);
-    return {
-      subscription: SubscriptionItemSchema.parse(record).record,
-      ...(secret ? { signingSecret: SecretItemSchema.parse(secret).secret } : {}),
-    };
+  async getWithSecret(id: string): Promise<SubscriptionWithSecret | undefined> {
+    return (await this.getWithSecrets([id])).get(id);
+  }
+
+  async getWithSecrets(ids: readonly string[]): Promise<Map<string, SubscriptionWithSecret>> {
+    // The record and its secret share a partition; one strongly consistent batch read serves many deliveries.
+    const unique = [...new Set(ids)];
+    const items = await this.batchGet(unique.flatMap((id) => [subscriptionKey(id), secretKey(id)]));
+    const byKey = new Map(items.map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]));
+    const found = new Map<string, SubscriptionWithSecret>();
+    for (const id of unique) {
+      const at = (key: { pk: string; sk: string }) => byKey.get(`${key.pk}|${key.sk}`);
+      const record = at(subscriptionKey(id));
+      if (!record) continue;
+      const secret = at(secretKey(id));
+      found.set(id, {
+        subscription: SubscriptionItemSchema.parse(record).record,
+        ...(secret ? { signingSecret: SecretItemSchema.parse(secret).secret } : {}),
+      });
+    }
+    return found;
   }
 
   async claimDelivery(
@@ -322,7 +331,8 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { status: 'claimed', attempts: DeliveryItemSchema.parse(Attributes).attempts };
+      const { attempts, lastError } = DeliveryItemSchema.parse(Attributes);
+      return { status: 'claimed', attempts, ...(lastError === undefined ? {} : { lastError }) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
@@ -335,12 +345,81 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
       : { status: 'in-progress' };
   }
 
-  async completeDelivery(subscriptionId: string, notificationId: string): Promise<void> {
-    await this.settle(subscriptionId, notificationId, 'delivered');
+  /**
+   * Whole-item puts in BatchWriteItem requests (no conditions there): safe because only a claim leads here and
+   * delivered is final. A late attempt's failure cannot undo it (`failDelivery` never downgrades delivered),
+   * and another attempt that also delivered writes the same status.
+   */
+  async completeDeliveries(deliveries: readonly ClaimedDelivery[]): Promise<void> {
+    const now = this.now();
+    const updatedAt = now.toISOString();
+    const expiresAt = Math.floor(now.getTime() / 1000) + DELIVERY_TTL_SECONDS;
+    // One request may not name a key twice.
+    const byKey = new Map(deliveries.map((d) => [`${d.subscriptionId}|${d.notificationId}`, d]));
+    const puts: { PutRequest: { Item: Record<string, unknown> } }[] = [...byKey.values()].map((d) => {
+      const gsi1 = deliveriesGsi1('delivered', updatedAt, d.subscriptionId, d.notificationId);
+      return {
+        PutRequest: {
+          Item: {
+            ...deliveryKey(d.subscriptionId, d.notificationId),
+            subscriptionId: d.subscriptionId,
+            notificationId: d.notificationId,
+            productId: d.productId,
+            type: d.type,
+            status: 'delivered',
+            attempts: d.attempts,
+            ...(d.lastError === undefined ? {} : { lastError: d.lastError }),
+            updatedAt,
+            gsi1pk: gsi1[':gsi1pk'],
+            gsi1sk: gsi1[':gsi1sk'],
+            expiresAt,
+          },
+        },
+      };
+    });
+    for (let start = 0; start < puts.length; start += BATCH_WRITE_LIMIT) {
+      let pending = puts.slice(start, start + BATCH_WRITE_LIMIT);
+      for (let attempt = 0; pending.length > 0; attempt += 1) {
+        if (attempt > BATCH_RETRIES) throw new Error('DynamoDB left deliveries unrecorded after retries');
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        const { UnprocessedItems } = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
+        pending = (UnprocessedItems?.[this.tableName] ?? []).flatMap((request) =>
+          request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
+        );
+      }
+    }
   }
 
+  /** Records a claimed attempt's failure; never downgrades a delivered entry, never creates one. */
   async failDelivery(subscriptionId: string, notificationId: string, error: string): Promise<void> {
-    await this.settle(subscriptionId, notificationId, 'failed', error.slice(0, MAX_ERROR_LENGTH));
+    const now = this.now();
+    const updatedAt = now.toISOString();
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: deliveryKey(subscriptionId, notificationId),
+          UpdateExpression:
+            'SET #status = :failed, updatedAt = :now, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, expiresAt = :expiresAt, ' +
+            'lastError = :error REMOVE leaseUntil',
+          ConditionExpression: 'attribute_exists(pk) AND #status <> :delivered',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':failed': 'failed',
+            ':now': updatedAt,
+            ':delivered': 'delivered',
+            ':expiresAt': Math.floor(now.getTime() / 1000) + DELIVERY_TTL_SECONDS,
+            ':error': error.slice(0, MAX_ERROR_LENGTH),
+            ...deliveriesGsi1('failed', updatedAt, subscriptionId, notificationId),
+          },
+        }),
+      );
+    } catch (caught) {
+      // Already delivered (by an attempt whose lease ran out), or never claimed: nothing to record.
+      if (!isConditionFailure(caught)) throw caught;
+    }
   }
 
   async listDeliveries(options: { failedOnly?: boolean; limit?: number } = {}): Promise<DeliveryRecord[]> {
@@ -368,41 +447,6 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
       })
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
       .slice(0, limit);
-  }
-
-  /** Records the outcome of a claimed delivery; never downgrades a delivered one, never creates an entry. */
-  private async settle(
-    subscriptionId: string,
-    notificationId: string,
-    status: 'delivered' | 'failed',
-    error?: string,
-  ): Promise<void> {
-    const now = this.now();
-    const updatedAt = now.toISOString();
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: deliveryKey(subscriptionId, notificationId),
-          UpdateExpression: `SET #status = :status, updatedAt = :now, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, expiresAt = :expiresAt${
-            error === undefined ? '' : ', lastError = :error'
-          } REMOVE leaseUntil`,
-          ConditionExpression: 'attribute_exists(pk) AND #status <> :delivered',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':status': status,
-            ':now': updatedAt,
-            ':delivered': 'delivered',
-            ':expiresAt': Math.floor(now.getTime() / 1000) + DELIVERY_TTL_SECONDS,
-            ...deliveriesGsi1(status, updatedAt, subscriptionId, notificationId),
-            ...(error === undefined ? {} : { ':error': error }),
-          },
-        }),
-      );
-    } catch (caught) {
-      // Already delivered (by an attempt whose lease ran out), or never claimed: nothing to record.
-      if (!isConditionFailure(caught)) throw caught;
-    }
   }
 
   private async putPointer(subscription: Subscription): Promise<void> {
@@ -441,7 +485,7 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
       let pending: Record<string, unknown>[] = keys.slice(start, start + BATCH_GET_LIMIT);
       for (let attempt = 0; pending.length > 0; attempt += 1) {
-        if (attempt > BATCH_GET_RETRIES) throw new Error('DynamoDB left subscriptions unread after retries');
+        if (attempt > BATCH_RETRIES) throw new Error('DynamoDB left subscriptions unread after retries');
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
         const { Responses, UnprocessedKeys } = await this.client.send(
           new BatchGetCommand({

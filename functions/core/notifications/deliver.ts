@@ -2,8 +2,10 @@ import { NotificationFailed } from '../../../events/domain/subscription-events';
 import { DeliveryError } from '../../ports/channel-sender';
 import type { DeliveryMessage } from '../../ports/delivery-queue';
 import { outgoing } from '../../ports/event-publisher';
+import type { ClaimedDelivery, SubscriptionWithSecret } from '../../ports/subscription-store';
 import { deterministicId } from '../ids';
 import type { NotificationDeps } from './notification-deps';
+import { isProducerSubscription } from './subscription-id';
 
 export type DeliveryOutcome =
   | { status: 'delivered' }
@@ -23,32 +25,88 @@ export class DeliveryRetryError extends Error {
   }
 }
 
+/** One received queue message: the delivery and which receive of it this is. */
+export interface QueuedDelivery {
+  message: DeliveryMessage;
+  attempt: number;
+}
+
+/** What became of one delivery of a batch: an outcome, or the error that sends it back to the queue. */
+export type DeliveryResult = PromiseSettledResult<DeliveryOutcome>;
+
+type Attempted = { sent: ClaimedDelivery } | { outcome: DeliveryOutcome };
+
 /**
- * Delivers one queued notification exactly once per subscription: the ledger entry is claimed first (a
- * delivered one is never sent again, whatever the queue redelivers), the channel is called, and the outcome
- * recorded. A 410 Gone pauses the subscription; permanent failures are not retried; retryable ones are, by
- * the queue, until the last attempt, which reports `Notification Failed`.
+ * Delivers a batch of queued notifications, each exactly once per subscription: the subscriptions (and their
+ * secrets) are read together, each ledger entry is claimed first (a delivered one is never sent again, whatever
+ * the queue redelivers), each channel is called, and the delivered ones are recorded together. A 410 Gone
+ * pauses the subscription; permanent failures are not retried; retryable ones are, by the queue, until the last
+ * attempt, which reports `Notification Failed`. Results are in the order of `deliveries`.
  */
-export const deliver = async (
+export const deliverAll = async (
+  deps: NotificationDeps,
+  deliveries: readonly QueuedDelivery[],
+): Promise<DeliveryResult[]> => {
+  const storedIds = deliveries
+    .map(({ message }) => message.subscription.id)
+    .filter((id) => !isProducerSubscription(id));
+  let current: Map<string, SubscriptionWithSecret>;
+  try {
+    current = storedIds.length > 0 ? await deps.subscriptions.getWithSecrets(storedIds) : new Map();
+  } catch (error) {
+    return deliveries.map(() => ({ status: 'rejected', reason: error }));
+  }
+  const attempted = await Promise.allSettled(
+    deliveries.map(({ message, attempt }) => {
+      // Producer channels are not stored: the message's copy is the subscription.
+      const found = isProducerSubscription(message.subscription.id)
+        ? { subscription: message.subscription }
+        : current.get(message.subscription.id);
+      return attemptOne(deps, message, attempt, found);
+    }),
+  );
+  const sent = attempted.flatMap((a) =>
+    a.status === 'fulfilled' && 'sent' in a.value ? [a.value.sent] : [],
+  );
+  let unrecorded: unknown;
+  if (sent.length > 0) {
+    try {
+      await deps.subscriptions.completeDeliveries(sent);
+    } catch (error) {
+      // Sent but not recorded: the retry finds the claim and sends again once its lease runs out.
+      unrecorded = error;
+    }
+  }
+  return attempted.map((a): DeliveryResult => {
+    if (a.status === 'rejected') return a;
+    if ('outcome' in a.value) return { status: 'fulfilled', value: a.value.outcome };
+    return unrecorded === undefined
+      ? { status: 'fulfilled', value: { status: 'delivered' } }
+      : { status: 'rejected', reason: unrecorded };
+  });
+};
+
+/** Claims and sends one delivery; the caller records the sent ones. Throws to have the queue retry. */
+const attemptOne = async (
   deps: NotificationDeps,
   message: DeliveryMessage,
   attempt: number,
-): Promise<DeliveryOutcome> => {
+  current: SubscriptionWithSecret | undefined,
+): Promise<Attempted> => {
   const { notification } = message;
-  const current = message.subscription.id.startsWith('producer:')
-    ? { subscription: message.subscription }
-    : await deps.subscriptions.getWithSecret(message.subscription.id);
-  if (!current) return { status: 'skipped', reason: 'the subscription was deleted' };
+  if (!current) return { outcome: { status: 'skipped', reason: 'the subscription was deleted' } };
   const stored = current.subscription;
   if (stored.status !== 'active')
-    return { status: 'skipped', reason: `the subscription is ${stored.status}` };
+    return { outcome: { status: 'skipped', reason: `the subscription is ${stored.status}` } };
 
-  const key = { subscriptionId: stored.id, notificationId: notification.id };
-  const claim = await deps.subscriptions.claimDelivery(
-    { ...key, productId: notification.productId, type: notification.type },
-    deps.settings.deliveryLeaseMs,
-  );
-  if (claim.status === 'delivered') return { status: 'duplicate' };
+  const delivery = {
+    subscriptionId: stored.id,
+    notificationId: notification.id,
+    productId: notification.productId,
+    type: notification.type,
+  };
+  const claim = await deps.subscriptions.claimDelivery(delivery, deps.settings.deliveryLeaseMs);
+  if (claim.status === 'delivered') return { outcome: { status: 'duplicate' } };
   if (claim.status === 'in-progress')
     throw new DeliveryRetryError(`delivery ${notification.id} is in progress`);
 
@@ -63,7 +121,7 @@ export const deliver = async (
       error instanceof DeliveryError
         ? error
         : new DeliveryError(error instanceof Error ? error.message : String(error), 'retryable');
-    await deps.subscriptions.failDelivery(key.subscriptionId, key.notificationId, failure.message);
+    await deps.subscriptions.failDelivery(delivery.subscriptionId, delivery.notificationId, failure.message);
     const last = failure.kind !== 'retryable' || attempt >= deps.settings.maxAttempts;
     const paused = failure.kind === 'gone';
     if (paused) await deps.subscriptions.pause(stored.id, `the target answered 410 Gone: ${failure.message}`);
@@ -92,8 +150,13 @@ export const deliver = async (
       });
     }
     if (failure.kind === 'retryable') throw new DeliveryRetryError(failure.message, failure.retryAfterMs);
-    return { status: 'failed', reason: failure.message, paused };
+    return { outcome: { status: 'failed', reason: failure.message, paused } };
   }
-  await deps.subscriptions.completeDelivery(key.subscriptionId, key.notificationId);
-  return { status: 'delivered' };
+  return {
+    sent: {
+      ...delivery,
+      attempts: claim.attempts,
+      ...(claim.lastError ? { lastError: claim.lastError } : {}),
+    },
+  };
 };

@@ -17,6 +17,7 @@ import {
   type Subscription,
   SubscriptionSchema,
 } from './subscription';
+import { PRODUCER_SUBSCRIPTION_PREFIX } from './subscription-id';
 
 export type SupportChannel = z.infer<typeof SupportChannelSchema>;
 
@@ -51,9 +52,6 @@ export const PRODUCER_TYPES: readonly NotificationType[] = [
   'subscriber-added',
   'storage-changed',
 ];
-
-/** The id prefix of producer channels: synthetic subscriptions, made from the contract, never stored. */
-export const PRODUCER_SUBSCRIPTION_PREFIX = 'producer:';
 
 /** Teams incoming webhooks (classic connectors); Power Automate workflow URLs count only with `tool: teams`. */
 const TEAMS_HOST_SUFFIXES = ['.webhook.office.com'];

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Channel, SubscriptionTarget } from './subscription';
 
+/** The id prefix of producer channels: synthetic subscriptions, made from the contract, never stored. */
+export const PRODUCER_SUBSCRIPTION_PREFIX = 'producer:';
+
+export const isProducerSubscription = (id: string): boolean => id.startsWith(PRODUCER_SUBSCRIPTION_PREFIX);
+
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 /** 20 base32 characters: 100 bits of the digest, far beyond any number of subscriptions. */
 const ID_LENGTH = 20;
