@@ -1,6 +1,6 @@
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,29 +26,23 @@ export interface FanOutLatency {
 
 /**
  * The notification plane under load, as `npm start` runs it: `subscriptions` webhook subscriptions (each its
- * own URL on one local receiver) to one product, one CSV uploaded, and every delivery timed on arrival.
+ * own URL on one local receiver process, standing for the consumers' own machines) to one product, one CSV
+ * uploaded, and every delivery timed on arrival.
  */
 export const measureNotificationFanOut = async (subscriptions: number): Promise<FanOutLatency> => {
   const stateDir = await mkdtemp(join(tmpdir(), 'mesh-bench-notify-'));
   const previous = process.env.LOG_LEVEL;
   process.env.LOG_LEVEL = 'ERROR';
-  const arrivals = new Map<string, number[]>();
-  let received = 0;
-  let allArrived: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    allArrived = resolve;
+  const receivers = fork(join(ROOT, 'bench/webhook-receivers.ts'), [String(subscriptions)], {
+    execArgv: ['--import', 'tsx'],
   });
-  const receiver = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const at = performance.now();
-      arrivals.set(req.url ?? '', [...(arrivals.get(req.url ?? '') ?? []), at]);
-      res.writeHead(204).end();
-      if (++received >= subscriptions) allArrived();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  const [{ port }] = (await once(receivers, 'message')) as [{ port: number }];
+  const allArrived = new Promise<void>((resolve) =>
+    receivers.on('message', (message: { allArrived?: boolean }) => {
+      if (message.allArrived) resolve();
+    }),
+  );
+  const receiverUrl = `http://127.0.0.1:${port}`;
   const { platform, s3, stop } = await startBenchPlatform(stateDir);
 
   try {
@@ -86,11 +80,19 @@ export const measureNotificationFanOut = async (subscriptions: number): Promise<
 
     let publishedAt = 0;
     platform.bus.on('event', (event: EventBridgeEnvelope) => {
-      if (event['detail-type'] === 'Data Product Version Published') publishedAt = performance.now();
+      if (event['detail-type'] === 'Data Product Version Published')
+        publishedAt = performance.timeOrigin + performance.now();
     });
     await put('orders/orders-2026-11-21.csv', 'examples/orders/orders-2026-11-21.csv');
-    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([allArrived, new Promise((resolve) => (timer = setTimeout(resolve, 60_000)))]);
+    clearTimeout(timer);
     await platform.bus.whenIdle();
+    receivers.send('arrivals');
+    const [{ arrivals: byPath }] = (await once(receivers, 'message')) as [
+      { arrivals: Record<string, number[]> },
+    ];
+    const arrivals = new Map(Object.entries(byPath));
 
     const firsts = [...arrivals.values()].map((times) => (times[0] ?? 0) - publishedAt).sort((a, b) => a - b);
     const counts = [...arrivals.values()].map((times) => times.length);
@@ -105,8 +107,7 @@ export const measureNotificationFanOut = async (subscriptions: number): Promise<
     };
   } finally {
     await stop();
-    receiver.closeAllConnections();
-    receiver.close();
+    receivers.disconnect();
     await rm(stateDir, { recursive: true, force: true });
     if (previous === undefined) delete process.env.LOG_LEVEL;
     else process.env.LOG_LEVEL = previous;

@@ -301,6 +301,32 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     const nowMs = now.getTime();
     const updatedAt = now.toISOString();
     const key = deliveryKey(delivery.subscriptionId, delivery.notificationId);
+    const expiresAt = Math.floor(nowMs / 1000) + DELIVERY_TTL_SECONDS;
+    const gsi1 = deliveriesGsi1('in-progress', updatedAt, delivery.subscriptionId, delivery.notificationId);
+    // Most claims are a notification's first: a put that only checks the entry is new, lighter than the update
+    // that counts attempts and judges leases, which runs when there is an entry already.
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...key,
+            ...delivery,
+            status: 'in-progress',
+            attempts: 1,
+            leaseUntil: nowMs + leaseMs,
+            updatedAt,
+            gsi1pk: gsi1[':gsi1pk'],
+            gsi1sk: gsi1[':gsi1sk'],
+            expiresAt,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { status: 'claimed', attempts: 1 };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
@@ -325,8 +351,8 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
             ':notificationId': delivery.notificationId,
             ':productId': delivery.productId,
             ':type': delivery.type,
-            ':expiresAt': Math.floor(nowMs / 1000) + DELIVERY_TTL_SECONDS,
-            ...deliveriesGsi1('in-progress', updatedAt, delivery.subscriptionId, delivery.notificationId),
+            ':expiresAt': expiresAt,
+            ...gsi1,
           },
           ReturnValues: 'ALL_NEW',
         }),
