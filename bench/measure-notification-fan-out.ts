@@ -1,5 +1,4 @@
 import { fork } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,12 +35,20 @@ export const measureNotificationFanOut = async (subscriptions: number): Promise<
   const receivers = fork(join(ROOT, 'bench/webhook-receivers.ts'), [String(subscriptions)], {
     execArgv: ['--import', 'tsx'],
   });
-  const [{ port }] = (await once(receivers, 'message')) as [{ port: number }];
-  const allArrived = new Promise<void>((resolve) =>
-    receivers.on('message', (message: { allArrived?: boolean }) => {
-      if (message.allArrived) resolve();
-    }),
-  );
+  /** The receivers' next message of one kind; rejects if their process ends first. */
+  const reply = <T>(kind: 'port' | 'allArrived' | 'arrivals') =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (message: Record<string, unknown>) => {
+        if (!(kind in message)) return;
+        receivers.off('message', onMessage);
+        resolve(message[kind] as T);
+      };
+      receivers.on('message', onMessage);
+      receivers.once('exit', (code) => reject(new Error(`the webhook receivers exited (code ${code})`)));
+    });
+  const port = await reply<number>('port');
+  const allArrived = reply<true>('allArrived');
+  allArrived.catch(() => undefined);
   const receiverUrl = `http://127.0.0.1:${port}`;
   const { platform, s3, stop } = await startBenchPlatform(stateDir);
 
@@ -88,11 +95,9 @@ export const measureNotificationFanOut = async (subscriptions: number): Promise<
     await Promise.race([allArrived, new Promise((resolve) => (timer = setTimeout(resolve, 60_000)))]);
     clearTimeout(timer);
     await platform.bus.whenIdle();
+    const byPath = reply<Record<string, number[]>>('arrivals');
     receivers.send('arrivals');
-    const [{ arrivals: byPath }] = (await once(receivers, 'message')) as [
-      { arrivals: Record<string, number[]> },
-    ];
-    const arrivals = new Map(Object.entries(byPath));
+    const arrivals = new Map(Object.entries(await byPath));
 
     const firsts = [...arrivals.values()].map((times) => (times[0] ?? 0) - publishedAt).sort((a, b) => a - b);
     const counts = [...arrivals.values()].map((times) => times.length);

@@ -15,15 +15,17 @@ const close = () => {
   server.closeAllConnections?.();
 };
 
-// Ctrl-C reaches the whole process group: the parent decides when the database closes (after its last write).
+// Ctrl-C (or a stop signal to the process group) reaches this process too: the parent decides when the
+// database closes, after its last write.
 process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
 process.on('message', (message) => {
   if (message === 'stop') close();
 });
 process.on('disconnect', close);
 
 server.once('error', (error) => {
-  process.send?.({ error: { code: error.code, message: error.message } });
-  process.exit(1);
+  // Exit once the parent has the reason (EADDRINUSE …): it names the port and the variable that moves it.
+  process.send?.({ error: { code: error.code, message: error.message } }, () => process.exit(1));
 });
 server.listen(port, '127.0.0.1', () => process.send?.({ listening: server.address().port }));

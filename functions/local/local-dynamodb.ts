@@ -20,7 +20,12 @@ const ServerMessageSchema = z.union([
  * 127.0.0.1. Its own process because it is busy: under a burst of notifications its work would otherwise share
  * one core with the handlers that call it. A listen error (EADDRINUSE …) rejects with its code.
  */
-export const startLocalDynamoDb = async (options: { port: number; directory?: string }) => {
+export const startLocalDynamoDb = async (options: {
+  port: number;
+  directory?: string;
+  /** The server stopped without being asked to (a crash): every DynamoDB call fails from then on. */
+  onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+}) => {
   const child = fork(
     fileURLToPath(new URL('./dynamodb-server-process.mjs', import.meta.url)),
     [String(options.port), options.directory ?? ''],
@@ -33,15 +38,26 @@ export const startLocalDynamoDb = async (options: { port: number; directory?: st
       Promise.reject(new Error(`the DynamoDB server exited (code ${code}) before listening`)),
     ),
   ]);
-  const answer = ServerMessageSchema.parse(message);
-  if ('error' in answer) {
+  const answer = ServerMessageSchema.safeParse(message);
+  if (!answer.success) {
+    child.kill();
     await exited;
-    throw Object.assign(new Error(answer.error.message), { code: answer.error.code });
+    throw new Error(`the DynamoDB server said something unexpected: ${JSON.stringify(message)}`);
   }
+  if ('error' in answer.data) {
+    await exited;
+    throw Object.assign(new Error(answer.data.error.message), { code: answer.data.error.code });
+  }
+  let stopping = false;
+  void exited.then(([code, signal]) => {
+    if (!stopping) options.onUnexpectedExit?.(code, signal);
+  });
   return {
-    endpoint: `http://127.0.0.1:${answer.listening}`,
-    port: answer.listening,
+    endpoint: `http://127.0.0.1:${answer.data.listening}`,
+    port: answer.data.listening,
+    pid: child.pid,
     close: async () => {
+      stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       if (child.connected) child.send('stop');
       else child.kill();

@@ -128,7 +128,14 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
   };
   try {
     const dynamo = await listening('MESH_DYNAMODB_PORT', config.ports.dynamodb, () =>
-      startLocalDynamoDb({ port: config.ports.dynamodb, directory: dirs.dynamodb }),
+      startLocalDynamoDb({
+        port: config.ports.dynamodb,
+        directory: dirs.dynamodb,
+        onUnexpectedExit: (code, signal) =>
+          logger.error(
+            `the DynamoDB server (dynalite) stopped unexpectedly (${signal ?? `exit code ${code}`}): the registry is unreachable until "mesh start" runs again`,
+          ),
+      }),
     );
     closers.push(dynamo.close);
 

@@ -54,6 +54,11 @@ export interface SubscriptionStore {
   markAnnounced(id: string): Promise<void>;
   /** The signing secret of a webhook subscription, kept apart from the subscription record. */
   putSecret(id: string, secret: string): Promise<void>;
+  /**
+   * Keeps `secret` unless the subscription has one already, and returns the one it keeps: requests finishing
+   * the same creation at once all hand out the same secret.
+   */
+  putFirstSecret(id: string, secret: string): Promise<string>;
   /** A subscription with its signing secret (if it has one), read together: what a delivery needs. */
   getWithSecret(id: string): Promise<SubscriptionWithSecret | undefined>;
   /** `getWithSecret` for many at once (a batch of deliveries), by id; deleted ones are absent. */

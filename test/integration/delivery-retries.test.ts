@@ -156,4 +156,23 @@ describe('Delivery retries: back-off set by the handler, honoured by the queue',
       lastError: expect.stringContaining('answered 500'),
     });
   });
+
+  it('sends nothing to a subscription whose creation has not finished, and fails nothing', async () => {
+    const subscription = aSubscription({ channel: { kind: 'webhook', url: `${receiver.url}/hook` } });
+    await deps.subscriptions.create({ ...subscription, pending: true });
+
+    await queue.enqueue([{ subscription, notification }]);
+    await Promise.all(work);
+
+    expect(received).toEqual([]);
+    expect(await deps.subscriptions.listDeliveries()).toEqual([]);
+    expect(published).toEqual([]);
+
+    await deps.subscriptions.putSecret(subscription.id, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+    await deps.subscriptions.markAnnounced(subscription.id);
+    await queue.enqueue([{ subscription, notification }]);
+    await Promise.all(work);
+
+    expect(received).toHaveLength(1);
+  });
 });

@@ -169,7 +169,7 @@ describe('Producer storage: products whose files live in their own bucket (a sec
       await repo.write('returns/README.md', 'Returns, stored in team-returns.\n');
       await repo.write(
         'returns/datacontract.yaml',
-        contract('returns', { servers: ['s3://team-returns/returns/'] }) + '\n',
+        `${contract('returns', { servers: ['s3://team-returns/returns/'] })}\n`,
       );
       await repo.commit('returns: bucket created');
       await repo.push();

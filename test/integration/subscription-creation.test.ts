@@ -52,14 +52,27 @@ describe('Subscription creation (store on dynalite)', () => {
 
     const retried = await createSubscription(deps, request);
 
-    expect(retried).toMatchObject({ status: 'created', signingSecret: 'whsec_secret2' });
+    // The secret the first request stored, never handed out until now.
+    expect(retried).toMatchObject({ status: 'created', signingSecret: 'whsec_secret1' });
     expect(published.map((e) => e.contract.detailType)).toEqual(['Subscription Created']);
     const stored = await store.getWithSecret(retried.status === 'created' ? retried.subscription.id : '');
-    expect(stored?.signingSecret).toBe('whsec_secret2');
+    expect(stored?.signingSecret).toBe('whsec_secret1');
     expect(stored?.subscription.pending).toBeUndefined();
     // Made and announced: the same request again is a duplicate.
     expect((await createSubscription(deps, request)).status).toBe('exists');
     expect(published).toHaveLength(1);
+  });
+
+  it('hands the same secret to identical requests finishing one creation at once', async () => {
+    const results = await Promise.all([1, 2, 3].map(() => createSubscription(deps, request)));
+
+    const created = results.flatMap((r) => (r.status === 'created' ? [r] : []));
+    expect(created.length).toBeGreaterThan(0);
+    const id = created[0]?.subscription.id ?? '';
+    const stored = (await store.getWithSecret(id))?.signingSecret;
+    // Every caller told "created" holds the secret deliveries are signed with.
+    expect(created.map((r) => r.signingSecret)).toEqual(created.map(() => stored));
+    expect(stored).toMatch(/^whsec_secret/);
   });
 
   it('gives a webhook subscription a new secret on request, and refuses channels that are not signed', async () => {

@@ -350,8 +350,9 @@ const poolFor = (url: URL, pinned: LookupAddress[] | undefined): http.Agent => {
 };
 
 /**
- * A kept-alive connection the target had closed (idle timeout, or a Lambda environment thawed after a while):
- * the request never reached it, so it is sent again on a new connection.
+ * A kept-alive connection that broke under the request: most often one the target had already closed (its idle
+ * timeout, or a Lambda environment thawed after a while), so the request is sent once more on a connection of
+ * its own. Rarely the target had read it; webhook receivers drop the repeat by its `webhook-id`.
  */
 class StaleConnection extends Error {}
 const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE']);
@@ -369,6 +370,7 @@ const send = (
   headers: Record<string, string>,
   pinned: LookupAddress[] | undefined,
   signal: AbortSignal,
+  agent: http.Agent | false,
 ): Promise<RawResponse> =>
   new Promise<RawResponse>((resolve, reject) => {
     const transport = url.protocol === 'https:' ? https : http;
@@ -383,7 +385,7 @@ const send = (
         : {}),
       headers: { ...headers, 'content-length': String(Buffer.byteLength(payload)) },
       ...(pinned ? { lookup: pinnedLookup(pinned) } : {}),
-      agent: poolFor(url, pinned),
+      agent,
       signal,
     });
     request.on('error', (error) => {
@@ -471,9 +473,11 @@ export const postJson = async (
     );
     let response: RawResponse;
     try {
-      const post = () => send(parsed, payload, headers, pinned, controller.signal);
-      response = await post().catch((error: unknown) =>
-        error instanceof StaleConnection ? post() : Promise.reject(error),
+      const post = (agent: http.Agent | false) =>
+        send(parsed, payload, headers, pinned, controller.signal, agent);
+      // The pool may hold more dead connections: the second try gets a fresh one.
+      response = await post(poolFor(parsed, pinned)).catch((error: unknown) =>
+        error instanceof StaleConnection ? post(false) : Promise.reject(error),
       );
     } catch (error) {
       if (controller.signal.aborted) throw timedOut();

@@ -30,6 +30,8 @@ import * as z from '../../shared/zod';
 const DELIVERY_TTL_SECONDS = 90 * 24 * 3600;
 /** DynamoDB BatchGetItem reads at most 100 keys per request. */
 const BATCH_GET_LIMIT = 100;
+/** BatchGetItem requests in flight at once for one read (a product's thousands of subscribers). */
+const BATCH_GET_PARALLEL = 8;
 /** DynamoDB BatchWriteItem writes at most 25 items per request. */
 const BATCH_WRITE_LIMIT = 25;
 /** Unprocessed keys or items of a throttled batch request are retried this many times. */
@@ -270,6 +272,25 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...secretKey(id), secret } }));
   }
 
+  async putFirstSecret(id: string, secret: string): Promise<string> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...secretKey(id), secret },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return secret;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: secretKey(id), ConsistentRead: true }),
+    );
+    return SecretItemSchema.parse(Item).secret;
+  }
+
   async getWithSecret(id: string): Promise<SubscriptionWithSecret | undefined> {
     return (await this.getWithSecrets([id])).get(id);
   }
@@ -506,21 +527,34 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     return items;
   }
 
+  /** Every item of `keys` that exists, read in requests of 100 keys, a few of them at once. */
   private async batchGet(keys: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
+    const chunks: Record<string, unknown>[][] = [];
     for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
-      let pending: Record<string, unknown>[] = keys.slice(start, start + BATCH_GET_LIMIT);
-      for (let attempt = 0; pending.length > 0; attempt += 1) {
-        if (attempt > BATCH_RETRIES) throw new Error('DynamoDB left subscriptions unread after retries');
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-        const { Responses, UnprocessedKeys } = await this.client.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        items.push(...(Responses?.[this.tableName] ?? []));
-        pending = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
+      chunks.push(keys.slice(start, start + BATCH_GET_LIMIT));
+    }
+    const items: Record<string, unknown>[] = [];
+    const readers = Array.from({ length: Math.min(BATCH_GET_PARALLEL, chunks.length) }, async () => {
+      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift())
+        items.push(...(await this.readChunk(chunk)));
+    });
+    await Promise.all(readers);
+    return items;
+  }
+
+  private async readChunk(keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let pending = keys;
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt > BATCH_RETRIES) throw new Error('DynamoDB left subscriptions unread after retries');
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      const { Responses, UnprocessedKeys } = await this.client.send(
+        new BatchGetCommand({
+          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+        }),
+      );
+      items.push(...(Responses?.[this.tableName] ?? []));
+      pending = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
     }
     return items;
   }

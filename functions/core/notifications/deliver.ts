@@ -4,6 +4,7 @@ import type { DeliveryMessage } from '../../ports/delivery-queue';
 import { outgoing } from '../../ports/event-publisher';
 import type { ClaimedDelivery, SubscriptionWithSecret } from '../../ports/subscription-store';
 import { deterministicId } from '../ids';
+import { CompletionBatch } from './completion-batch';
 import type { NotificationDeps } from './notification-deps';
 import { isProducerSubscription } from './subscription-id';
 
@@ -25,6 +26,9 @@ export class DeliveryRetryError extends Error {
   }
 }
 
+/** How long a sent delivery may wait for its batch's others before it is recorded on its own. */
+const COMPLETION_WINDOW_MS = 100;
+
 /** One received queue message: the delivery and which receive of it this is. */
 export interface QueuedDelivery {
   message: DeliveryMessage;
@@ -39,7 +43,8 @@ type Attempted = { sent: ClaimedDelivery } | { outcome: DeliveryOutcome };
 /**
  * Delivers a batch of queued notifications, each exactly once per subscription: the subscriptions (and their
  * secrets) are read together, each ledger entry is claimed first (a delivered one is never sent again, whatever
- * the queue redelivers), each channel is called, and the delivered ones are recorded together. A 410 Gone
+ * the queue redelivers), each channel is called, and the delivered ones are recorded together (a slow target
+ * holds the others' records back by `COMPLETION_WINDOW_MS` at most). A 410 Gone
  * pauses the subscription; permanent failures are not retried; retryable ones are, by the queue, until the last
  * attempt, which reports `Notification Failed`. Results are in the order of `deliveries`.
  */
@@ -56,37 +61,36 @@ export const deliverAll = async (
   } catch (error) {
     return deliveries.map(() => ({ status: 'rejected', reason: error }));
   }
-  const attempted = await Promise.allSettled(
-    deliveries.map(({ message, attempt }) => {
+  const completions = new CompletionBatch(deps.subscriptions, deliveries.length, COMPLETION_WINDOW_MS);
+  return Promise.all(
+    deliveries.map(async ({ message, attempt }): Promise<DeliveryResult> => {
       // Producer channels are not stored: the message's copy is the subscription.
       const found = isProducerSubscription(message.subscription.id)
         ? { subscription: message.subscription }
         : current.get(message.subscription.id);
-      return attemptOne(deps, message, attempt, found);
+      let attempted: Attempted;
+      try {
+        attempted = await attemptOne(deps, message, attempt, found);
+      } catch (error) {
+        completions.settled();
+        return { status: 'rejected', reason: error };
+      }
+      if ('outcome' in attempted) {
+        completions.settled();
+        return { status: 'fulfilled', value: attempted.outcome };
+      }
+      try {
+        await completions.record(attempted.sent);
+        return { status: 'fulfilled', value: { status: 'delivered' } };
+      } catch (error) {
+        // Sent but not recorded: the retry finds the claim and sends again once its lease runs out.
+        return { status: 'rejected', reason: error };
+      }
     }),
   );
-  const sent = attempted.flatMap((a) =>
-    a.status === 'fulfilled' && 'sent' in a.value ? [a.value.sent] : [],
-  );
-  let unrecorded: unknown;
-  if (sent.length > 0) {
-    try {
-      await deps.subscriptions.completeDeliveries(sent);
-    } catch (error) {
-      // Sent but not recorded: the retry finds the claim and sends again once its lease runs out.
-      unrecorded = error;
-    }
-  }
-  return attempted.map((a): DeliveryResult => {
-    if (a.status === 'rejected') return a;
-    if ('outcome' in a.value) return { status: 'fulfilled', value: a.value.outcome };
-    return unrecorded === undefined
-      ? { status: 'fulfilled', value: { status: 'delivered' } }
-      : { status: 'rejected', reason: unrecorded };
-  });
 };
 
-/** Claims and sends one delivery; the caller records the sent ones. Throws to have the queue retry. */
+/** Claims and sends one delivery; the caller records it when sent. Throws to have the queue retry. */
 const attemptOne = async (
   deps: NotificationDeps,
   message: DeliveryMessage,
@@ -98,6 +102,9 @@ const attemptOne = async (
   const stored = current.subscription;
   if (stored.status !== 'active')
     return { outcome: { status: 'skipped', reason: `the subscription is ${stored.status}` } };
+  // Its creation has not finished (the subscriber has no 201 and no secret yet): it starts when it does.
+  if (stored.pending)
+    return { outcome: { status: 'skipped', reason: 'the subscription is not created yet' } };
 
   const delivery = {
     subscriptionId: stored.id,

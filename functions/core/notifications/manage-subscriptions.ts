@@ -99,8 +99,7 @@ export const createSubscription = async (
 
   let signingSecret: string | undefined;
   if (made.channel.kind === 'webhook') {
-    signingSecret = deps.newSecret();
-    await deps.subscriptions.putSecret(made.id, signingSecret);
+    signingSecret = await deps.subscriptions.putFirstSecret(made.id, deps.newSecret());
   }
   await announce(deps, made);
   await deps.subscriptions.markAnnounced(made.id);
