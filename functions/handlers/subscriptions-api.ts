@@ -121,6 +121,8 @@ export const makeHandler = (deps: () => NotificationDeps) =>
         const outcome = await rotateSecret(d, rotate[1] ?? '');
         if (outcome.status === 'not-found') return reply(404, { message: `no subscription ${rotate[1]}` });
         if (outcome.status === 'no-secret') return reply(400, { message: outcome.message });
+        // Who holds the secret now: the audit trail when a consumer's deliveries stop verifying.
+        logger.info('signing secret rotated', { subscriptionId: outcome.subscription.id, caller });
         return reply(200, {
           subscription: { ...outcome.subscription, channel: maskedChannel(outcome.subscription.channel) },
           signingSecret: outcome.signingSecret,
@@ -130,6 +132,7 @@ export const makeHandler = (deps: () => NotificationDeps) =>
       const one = /^\/subscriptions\/([A-Za-z0-9_:-]+)$/.exec(request.rawPath);
       if (one && method === 'DELETE') {
         const deleted = await d.subscriptions.delete(one[1] ?? '');
+        if (deleted) logger.info('subscription deleted', { subscriptionId: one[1], caller });
         return deleted
           ? reply(200, { deleted: one[1] })
           : reply(404, { message: `no subscription ${one[1]}` });
