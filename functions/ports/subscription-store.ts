@@ -61,8 +61,11 @@ export interface SubscriptionStore {
   putFirstSecret(id: string, secret: string): Promise<string>;
   /** A subscription with its signing secret (if it has one), read together: what a delivery needs. */
   getWithSecret(id: string): Promise<SubscriptionWithSecret | undefined>;
-  /** `getWithSecret` for many at once (a batch of deliveries), by id; deleted ones are absent. */
-  getWithSecrets(ids: readonly string[]): Promise<Map<string, SubscriptionWithSecret>>;
+  /**
+   * `getWithSecret` for many at once (a batch of deliveries), by id; deleted ones are absent, and one whose
+   * stored record cannot be read is an `Error` (that delivery fails, not the batch).
+   */
+  getWithSecrets(ids: readonly string[]): Promise<Map<string, SubscriptionWithSecret | Error>>;
 
   /**
    * Starts one delivery: claimed (with the attempts so far), already delivered (exactly once: do nothing),

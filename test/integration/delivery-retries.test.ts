@@ -1,3 +1,4 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { NotificationDeps } from '../../functions/core/notifications/notification-deps';
@@ -31,6 +32,7 @@ describe('Delivery retries: back-off set by the handler, honoured by the queue',
   let batches: number[];
   /** Paths answered 500 once. */
   let failOnce: Set<string>;
+  let table: Awaited<ReturnType<typeof freshRegistryTable>>;
 
   beforeEach(async () => {
     answers = [];
@@ -45,7 +47,8 @@ describe('Delivery retries: back-off set by the handler, honoured by the queue',
       const answer = answers.shift() ?? { status: 200 };
       response.writeHead(answer.status, answer.headers).end();
     });
-    const { tableName } = await freshRegistryTable();
+    table = await freshRegistryTable();
+    const { tableName } = table;
     const handler = makeHandler(() => deps);
     queue = new LocalDeliveryQueue({
       handler: (event) => {
@@ -174,5 +177,36 @@ describe('Delivery retries: back-off set by the handler, honoured by the queue',
     await Promise.all(work);
 
     expect(received).toHaveLength(1);
+  });
+
+  it('fails only the delivery whose stored subscription cannot be read, not its batch', async () => {
+    const subscriptions = [0, 1, 2].map((i) =>
+      aSubscription({
+        consumer: `team:c${i}`,
+        channel: { kind: 'webhook', url: `${receiver.url}/hook/${i}` },
+      }),
+    );
+    for (const subscription of subscriptions) {
+      await deps.subscriptions.create(subscription);
+      await deps.subscriptions.putSecret(subscription.id, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+    }
+    // A record written by some other version, in a shape this one does not know.
+    await table.documentClient.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: {
+          pk: `SUBSCRIPTION#${subscriptions[1]?.id}`,
+          sk: '#SUBSCRIPTION',
+          record: { channel: 'carrier pigeon' },
+        },
+      }),
+    );
+
+    await queue.enqueue(subscriptions.map((subscription) => ({ subscription, notification })));
+    await Promise.all(work);
+
+    expect(received.map((r) => r.url).sort()).toEqual(['/hook/0', '/hook/2']);
+    // The unreadable one alone went back to the queue, each receive, until its last.
+    expect(batches).toEqual([3, 1, 1, 1, 1]);
   });
 });

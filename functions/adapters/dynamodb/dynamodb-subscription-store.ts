@@ -292,23 +292,35 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
   }
 
   async getWithSecret(id: string): Promise<SubscriptionWithSecret | undefined> {
-    return (await this.getWithSecrets([id])).get(id);
+    const found = (await this.getWithSecrets([id])).get(id);
+    if (found instanceof Error) throw found;
+    return found;
   }
 
-  async getWithSecrets(ids: readonly string[]): Promise<Map<string, SubscriptionWithSecret>> {
+  async getWithSecrets(ids: readonly string[]): Promise<Map<string, SubscriptionWithSecret | Error>> {
     // The record and its secret share a partition; one strongly consistent batch read serves many deliveries.
     const unique = [...new Set(ids)];
     const items = await this.batchGet(unique.flatMap((id) => [subscriptionKey(id), secretKey(id)]));
     const byKey = new Map(items.map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]));
-    const found = new Map<string, SubscriptionWithSecret>();
+    const found = new Map<string, SubscriptionWithSecret | Error>();
     for (const id of unique) {
       const at = (key: { pk: string; sk: string }) => byKey.get(`${key.pk}|${key.sk}`);
       const record = at(subscriptionKey(id));
       if (!record) continue;
       const secret = at(secretKey(id));
+      const subscription = SubscriptionItemSchema.safeParse(record);
+      const signing = secret ? SecretItemSchema.safeParse(secret) : undefined;
+      if (!subscription.success || (signing && !signing.success)) {
+        const problem = subscription.error ?? signing?.error;
+        found.set(
+          id,
+          new Error(`subscription ${id} is stored in a shape this version cannot read: ${problem?.message}`),
+        );
+        continue;
+      }
       found.set(id, {
-        subscription: SubscriptionItemSchema.parse(record).record,
-        ...(secret ? { signingSecret: SecretItemSchema.parse(secret).secret } : {}),
+        subscription: subscription.data.record,
+        ...(signing?.success ? { signingSecret: signing.data.secret } : {}),
       });
     }
     return found;

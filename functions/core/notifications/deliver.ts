@@ -55,7 +55,7 @@ export const deliverAll = async (
   const storedIds = deliveries
     .map(({ message }) => message.subscription.id)
     .filter((id) => !isProducerSubscription(id));
-  let current: Map<string, SubscriptionWithSecret>;
+  let current: Map<string, SubscriptionWithSecret | Error>;
   try {
     current = storedIds.length > 0 ? await deps.subscriptions.getWithSecrets(storedIds) : new Map();
   } catch (error) {
@@ -70,6 +70,7 @@ export const deliverAll = async (
         : current.get(message.subscription.id);
       let attempted: Attempted;
       try {
+        if (found instanceof Error) throw found;
         attempted = await attemptOne(deps, message, attempt, found);
       } catch (error) {
         completions.settled();
