@@ -463,6 +463,17 @@ describe('Notifications, locally (subscriptions, fan-out queue, ledger, channels
       await repo.write('operations/subscriptions.yaml', file('ops@example.com'));
       await push('ops moves to operations/');
       expect(await declared()).toEqual(['ops@example.com in operations/subscriptions.yaml']);
+
+      // The file renames its consumer: the old name's subscriptions go with it, and the old name is free again.
+      await repo.write(
+        'operations/subscriptions.yaml',
+        file('ops@example.com').replace('team:ops', 'team:operations'),
+      );
+      await push('ops is now operations');
+      expect(await declared()).toEqual([]);
+      await repo.write('ops/subscriptions.yaml', file('ops-again@example.com'));
+      await push('a new team:ops');
+      expect(await declared()).toEqual(['ops-again@example.com in ops/subscriptions.yaml']);
     } finally {
       await rm(work, { recursive: true, force: true });
     }

@@ -103,9 +103,15 @@ export const syncGitopsSubscriptions = async (
     return result;
   }
   const { consumer } = parsed.data;
-  const current = await deps.subscriptions.list(consumer);
+  // What this file answers for: its consumer's GitOps subscriptions, and whatever it declared before under
+  // another consumer name (a renamed consumer takes nothing of the old name's with it but the file).
+  const current = (await deps.subscriptions.list()).filter(
+    (s) => s.source === 'gitops' && (s.consumer === consumer || s.declaredIn === file.path),
+  );
   // One file per consumer: two files would each delete what the other declares, on every push.
-  const elsewhere = current.find((s) => s.source === 'gitops' && s.declaredIn && s.declaredIn !== file.path);
+  const elsewhere = current.find(
+    (s) => s.consumer === consumer && s.declaredIn && s.declaredIn !== file.path,
+  );
   if (elsewhere) {
     result.problems.push({
       path: file.path,
@@ -161,11 +167,7 @@ export const syncGitopsSubscriptions = async (
   // Only a file without problems removes what it no longer lists: a typo must not delete subscriptions.
   if (result.problems.length === 0) {
     for (const existing of current) {
-      if (
-        existing.source === 'gitops' &&
-        !kept.has(existing.id) &&
-        (await deps.subscriptions.delete(existing.id))
-      )
+      if (!kept.has(existing.id) && (await deps.subscriptions.delete(existing.id)))
         result.deleted.push(existing.id);
     }
   }
