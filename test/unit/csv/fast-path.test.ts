@@ -125,20 +125,45 @@ describe('fast path and slow path agree', () => {
   // The fast path reads a typed value where it stands; with a delimiter the value could contain, the value
   // must still end at the first delimiter, as the field-by-field reader splits it.
   it.each([
-    [' ', [column('at', 'timestamp'), column('note', 'string')], ['2024-01-01 10:00:00 x', '2024-01-01 x']],
-    ['-', [column('a', 'integer'), column('b', 'integer')], ['-1-2', '1-2', '1--2']],
-    ['.', [column('a', 'number'), column('b', 'integer')], ['1.5.2', '1.2']],
-    ['+', [column('a', 'integer'), column('b', 'integer')], ['+7+8', '7+8']],
-    [':', [column('at', 'timestamp'), column('b', 'integer')], ['2024-01-01T10:00:00Z:1', '2024-01-01:1']],
-    ['/', [column('d', 'date', { format: 'MM/dd/yyyy' }), column('b', 'integer')], ['01/02/2024/1', '7/1']],
-    ['e', [column('a', 'number'), column('b', 'integer')], ['1e5e2', '1e2']],
-  ] as const)('with the delimiter %j, which values could contain', async (delimiter, columns, rows) => {
-    const header = columns.map((c) => c.name).join(delimiter);
-    const result = await validateEverywhere(`${header}\n${rows.join('\n')}\n`, [...columns], {
-      dialect: { delimiter },
-    });
-    expect(result.rows).toBe(rows.length);
-  });
+    [
+      ' ',
+      [column('at', 'timestamp'), column('note', 'string')],
+      ['2024-01-01 10:00:00 x', '2024-01-01 x'],
+      ['2 column-count', '3 at type'],
+    ],
+    [
+      '-',
+      [column('a', 'integer'), column('b', 'integer')],
+      ['-1-2', '1-2', '1--2'],
+      ['2 column-count', '4 column-count'],
+    ],
+    ['.', [column('a', 'number'), column('b', 'integer')], ['1.5.2', '1.2'], ['2 column-count']],
+    ['+', [column('a', 'integer'), column('b', 'integer')], ['+7+8', '7+8'], ['2 column-count']],
+    [
+      ':',
+      [column('at', 'timestamp'), column('b', 'integer')],
+      ['2024-01-01T10:00:00Z:1', '2024-01-01:1'],
+      ['2 column-count', '3 at type'],
+    ],
+    [
+      '/',
+      [column('d', 'date', { format: 'MM/dd/yyyy' }), column('b', 'integer')],
+      ['01/02/2024/1', '7/1'],
+      ['2 column-count', '3 d type'],
+    ],
+    ['e', [column('a', 'number'), column('b', 'integer')], ['1e5e2', '1e2'], ['2 column-count']],
+  ] as const)(
+    'with the delimiter %j, which values could contain',
+    async (delimiter, columns, rows, errors) => {
+      const header = columns.map((c) => c.name).join(delimiter);
+      const result = await validateEverywhere(`${header}\n${rows.join('\n')}\n`, [...columns], {
+        dialect: { delimiter },
+      });
+      expect(result.rows).toBe(rows.length);
+      // Split at every delimiter, as the field-by-field reader does: `-1-2` is three fields, `1-2` two integers.
+      expect(result.errors.map((e) => [e.row, e.column, e.rule].filter(Boolean).join(' '))).toEqual(errors);
+    },
+  );
 
   it('on larger files cut into stream-sized chunks', async () => {
     const csv = randomCsv(42, 1500, true);
