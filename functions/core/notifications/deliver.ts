@@ -44,9 +44,9 @@ type Attempted = { sent: ClaimedDelivery } | { outcome: DeliveryOutcome };
  * Delivers a batch of queued notifications, each exactly once per subscription: the subscriptions (and their
  * secrets) are read together, each ledger entry is claimed first (a delivered one is never sent again, whatever
  * the queue redelivers), each channel is called, and the delivered ones are recorded together (a slow target
- * holds the others' records back by `COMPLETION_WINDOW_MS` at most). A 410 Gone
- * pauses the subscription; permanent failures are not retried; retryable ones are, by the queue, until the last
- * attempt, which reports `Notification Failed`. Results are in the order of `deliveries`.
+ * holds the others' records back by `COMPLETION_WINDOW_MS` at most). A 410 Gone pauses the subscription;
+ * permanent failures are not retried; retryable ones are, by the queue, until the last attempt, which reports
+ * `Notification Failed`. Results are in the order of `deliveries`.
  */
 export const deliverAll = async (
   deps: NotificationDeps,
