@@ -9,26 +9,43 @@ import { startBenchPlatform } from './bench-platform';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
-export interface FanOutLatency {
-  subscriptions: number;
+export interface FanOutRound {
   /** From `Data Product Version Published` on the bus to the last delivery received. */
   lastDeliveryMs: number;
   /** Half of the subscribers had theirs by then. */
   medianDeliveryMs: number;
-  /** Subscriptions that received exactly one notification. */
+}
+
+export interface FanOutLatency {
+  subscriptions: number;
+  /** One per CSV version published, in order. */
+  rounds: FanOutRound[];
+  /** The best and the median round's last delivery. */
+  bestLastDeliveryMs: number;
+  medianLastDeliveryMs: number;
+  /** Subscriptions that received exactly one notification in every round. */
   exactlyOnce: number;
+  /** Subscriptions that received one twice or more in some round. */
   duplicates: number;
+  /** Subscriptions that missed one in some round. */
   missing: number;
   /** Time it took to create the subscriptions through the API (not part of the target). */
   setupMs: number;
 }
 
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
 /**
  * The notification plane under load, as `npm start` runs it: `subscriptions` webhook subscriptions (each its
- * own URL on one local receiver process, standing for the consumers' own machines) to one product, one CSV
- * uploaded, and every delivery timed on arrival.
+ * own URL on one local receiver process, standing for the consumers' own machines) to one product, then
+ * `rounds` CSV versions published one after the other (each once the last one's deliveries are all done), and
+ * every delivery timed on arrival.
  */
-export const measureNotificationFanOut = async (subscriptions: number): Promise<FanOutLatency> => {
+export const measureNotificationFanOut = async (
+  subscriptions: number,
+  rounds = 3,
+): Promise<FanOutLatency> => {
   const stateDir = await mkdtemp(join(tmpdir(), 'mesh-bench-notify-'));
   const previous = process.env.LOG_LEVEL;
   process.env.LOG_LEVEL = 'ERROR';
@@ -47,8 +64,6 @@ export const measureNotificationFanOut = async (subscriptions: number): Promise<
       receivers.once('exit', (code) => reject(new Error(`the webhook receivers exited (code ${code})`)));
     });
   const port = await reply<number>('port');
-  const allArrived = reply<true>('allArrived');
-  allArrived.catch(() => undefined);
   const receiverUrl = `http://127.0.0.1:${port}`;
   const { platform, s3, stop } = await startBenchPlatform(stateDir);
 
@@ -90,24 +105,44 @@ export const measureNotificationFanOut = async (subscriptions: number): Promise<
       if (event['detail-type'] === 'Data Product Version Published')
         publishedAt = performance.timeOrigin + performance.now();
     });
-    await put('orders/orders-2026-11-21.csv', 'examples/orders/orders-2026-11-21.csv');
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([allArrived, new Promise((resolve) => (timer = setTimeout(resolve, 60_000)))]);
-    clearTimeout(timer);
-    await platform.bus.whenIdle();
+    const published: number[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const allArrived = reply<true>('allArrived');
+      await put(`orders/orders-round-${round}.csv`, 'examples/orders/orders-2026-11-21.csv');
+      published.push(publishedAt);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([allArrived, new Promise((resolve) => (timer = setTimeout(resolve, 60_000)))]);
+      clearTimeout(timer);
+      await platform.bus.whenIdle();
+    }
     const byPath = reply<Record<string, number[]>>('arrivals');
     receivers.send('arrivals');
-    const arrivals = new Map(Object.entries(await byPath));
+    const arrivals = Object.values(await byPath);
 
-    const firsts = [...arrivals.values()].map((times) => (times[0] ?? 0) - publishedAt).sort((a, b) => a - b);
-    const counts = [...arrivals.values()].map((times) => times.length);
+    // A round's deliveries are those that arrived after its version was published and before the next one.
+    const perRound = published.map((from, r) => {
+      const to = published[r + 1] ?? Number.POSITIVE_INFINITY;
+      return arrivals.map((times) => times.filter((t) => t >= from && t < to));
+    });
+    const roundResults = perRound.map((times, r): FanOutRound => {
+      const firsts = times.flatMap((ts) => (ts[0] === undefined ? [] : [ts[0] - (published[r] ?? 0)]));
+      return {
+        lastDeliveryMs: firsts.length > 0 ? Math.max(...firsts) : Number.NaN,
+        medianDeliveryMs: median(firsts),
+      };
+    });
+    // Per receiving path (subscription), how many notifications each round brought it.
+    const perPath = arrivals.map((_, i) => perRound.map((times) => times[i]?.length ?? 0));
+    const lasts = roundResults.map((r) => r.lastDeliveryMs);
     return {
       subscriptions,
-      lastDeliveryMs: firsts.at(-1) ?? Number.NaN,
-      medianDeliveryMs: firsts[Math.floor(firsts.length / 2)] ?? Number.NaN,
-      exactlyOnce: counts.filter((c) => c === 1).length,
-      duplicates: counts.filter((c) => c > 1).length,
-      missing: subscriptions - arrivals.size,
+      rounds: roundResults,
+      bestLastDeliveryMs: Math.min(...lasts),
+      medianLastDeliveryMs: median(lasts),
+      exactlyOnce: perPath.filter((c) => c.every((n) => n === 1)).length,
+      duplicates: perPath.filter((c) => c.some((n) => n > 1)).length,
+      // Paths never posted to are missing from every round.
+      missing: perPath.filter((c) => c.some((n) => n === 0)).length + (subscriptions - arrivals.length),
       setupMs,
     };
   } finally {

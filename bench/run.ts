@@ -188,10 +188,11 @@ const bench = async (workDir: string): Promise<void> => {
   targets.push({
     check: `${subscriptionCount} webhooks: published → last delivery`,
     value: fanOut
-      ? `${fixed(fanOut.lastDeliveryMs, 0)} ms (median ${fixed(fanOut.medianDeliveryMs, 0)} ms)`
+      ? `${fixed(fanOut.medianLastDeliveryMs, 0)} ms median, ${fixed(fanOut.bestLastDeliveryMs, 0)} ms best of ${fanOut.rounds.length} versions`
       : 'n/a',
     target: `≤ ${TARGET_FAN_OUT_MS} ms`,
-    pass: fanOut !== undefined && fanOut.lastDeliveryMs <= TARGET_FAN_OUT_MS,
+    // The median round, not the best: a target met by one lucky round is not met.
+    pass: fanOut !== undefined && fanOut.medianLastDeliveryMs <= TARGET_FAN_OUT_MS,
     note: fanOutError,
   });
   targets.push({

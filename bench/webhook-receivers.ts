@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 /*
  * The consumers' webhook receivers, in a process of their own as they would be on their own machines: each
  * subscription has its own path on this one server. Tells the parent (IPC) `{ port }` once listening,
- * `{ allArrived: true }` once `expected` requests came, and answers `'arrivals'` with every arrival time by
+ * `{ allArrived: true }` each time another `expected` requests came, and answers `'arrivals'` with every arrival time by
  * path (wall-clock milliseconds, comparable across processes).
  */
 const expected = Number(process.argv[2]);
@@ -18,7 +18,8 @@ const server = createServer((req, res) => {
     const path = req.url ?? '';
     arrivals[path] = [...(arrivals[path] ?? []), performance.timeOrigin + performance.now()];
     res.writeHead(204).end();
-    if (++received === expected) process.send?.({ allArrived: true });
+    // Once per round of `expected` deliveries.
+    if (++received % expected === 0) process.send?.({ allArrived: true });
   });
 });
 
