@@ -220,6 +220,25 @@ describe('webhook channel', () => {
     expect(target.connections).toBe(1);
   });
 
+  it('never makes a request wait for a pooled connection: a burst to one slow target is not timed out by us', async () => {
+    // The target answers only once the whole burst has reached it: a request queued behind our own pool
+    // would never get there, and the burst would time out.
+    const burst = 48;
+    const waiting: ServerResponse[] = [];
+    const target = await receiver((res) => {
+      waiting.push(res);
+      if (waiting.length === burst) for (const held of waiting) held.writeHead(204).end();
+    });
+
+    await Promise.all(
+      Array.from({ length: burst }, (_, i) =>
+        postJson(`${target.url}/hook`, { i }, { mode: 'local', timeoutMs: 2_000 }),
+      ),
+    );
+
+    expect(target.requests).toHaveLength(burst);
+  });
+
   it('sends again on a new connection when the target dropped a kept-alive one, never on a new one', async () => {
     let dropped = 0;
     const target = await receiver((res, req) => {

@@ -51,8 +51,8 @@ const MAX_EXCERPT = 200;
 const IDLE_CONNECTION_MS = 4_000;
 /** Connection pools kept (targets recently posted to); a dropped one's idle connections close on their own. */
 const POOL_LIMIT = 64;
-/** Connections to one target at once. */
-const MAX_CONNECTIONS_PER_TARGET = 32;
+/** Idle connections kept per target (in use, there is no cap: see `poolFor`). */
+const MAX_IDLE_CONNECTIONS_PER_TARGET = 32;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Address classification (the SSRF guard)
@@ -337,8 +337,9 @@ const poolFor = (url: URL, pinned: LookupAddress[] | undefined): http.Agent => {
   if (!pool) {
     const options = {
       keepAlive: true,
-      maxSockets: MAX_CONNECTIONS_PER_TARGET,
-      maxFreeSockets: MAX_CONNECTIONS_PER_TARGET,
+      // No cap on connections in use: a request waiting for one of ours would spend the target's timeout on
+      // our queue. The callers bound them (a Lambda sends one batch at a time; the local queue its concurrency).
+      maxFreeSockets: MAX_IDLE_CONNECTIONS_PER_TARGET,
       // Applies to idle connections: the pool closes one idle this long.
       timeout: IDLE_CONNECTION_MS,
       scheduling: 'lifo' as const,
