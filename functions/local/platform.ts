@@ -10,6 +10,7 @@ import { buildGitOpsDeps, buildReceiver } from '../handlers/git-root';
 import { buildNotificationDeps } from '../handlers/notifications-root';
 import { buildPublishingDeps } from '../handlers/publishing-root';
 import type { Logger } from '../ports/logger';
+import { logger as handlerLogger } from '../shared/logger';
 import { LocalBus } from './bus/local-bus';
 import type { LocalConfig } from './config';
 import { ensureDataRepo } from './git/data-repo';
@@ -25,6 +26,12 @@ export class PortInUseError extends Error {
 }
 
 type Handler = (event: unknown, context: ReturnType<typeof localLambdaContext>) => Promise<unknown>;
+
+/**
+ * One handler invocation. Lambda runs one at a time per process; here many run at once, so each logs with
+ * its own context and keys.
+ */
+const invoke = <T>(invocation: () => Promise<T>): Promise<T> => handlerLogger.isolate(invocation);
 
 /**
  * The handler modules, by the names rules use. Each is the very module Lambda runs; locally it gets its
@@ -71,7 +78,7 @@ const handlerFactories: Record<
 const subscriptionsApiHandler = async (deps: () => NotificationDeps) => {
   const { makeHandler } = await import('../handlers/subscriptions-api');
   const handler = makeHandler(deps);
-  return (event: unknown) => handler(event, localLambdaContext('subscriptions-api'));
+  return (event: unknown) => invoke(() => handler(event, localLambdaContext('subscriptions-api')));
 };
 
 /** The git webhook endpoint: the function URL handler, fed by the local HTTP server. */
@@ -79,7 +86,7 @@ const webhookHandler = async (env: NodeJS.ProcessEnv) => {
   const { makeHandler } = await import('../handlers/git-webhook');
   const receiver = buildReceiver(env);
   const handler = makeHandler(() => receiver);
-  return (event: unknown) => handler(event, localLambdaContext('git-webhook'));
+  return (event: unknown) => invoke(() => handler(event, localLambdaContext('git-webhook')));
 };
 
 export interface LocalEndpoints {
@@ -223,7 +230,7 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
     const { makeHandler: makeDeliverHandler } = await import('../handlers/notify-deliver');
     const deliverHandler = makeDeliverHandler(() => notificationDeps);
     const queue = new LocalDeliveryQueue({
-      handler: (event) => deliverHandler(event, localLambdaContext('notify-deliver')),
+      handler: (event) => invoke(() => deliverHandler(event, localLambdaContext('notify-deliver'))),
       deadLetterFile: join(config.stateDir, 'notification-dead-letters.jsonl'),
       logger,
       track: (work) => bus.track(work),
@@ -233,7 +240,9 @@ export const startPlatform = async (config: LocalConfig, logger: Logger) => {
       const factory = handlerFactories[rule.handler];
       if (!factory) continue;
       const handler = await factory(env, { notifications: () => notificationDeps });
-      bus.addRule(rule.id, rule.pattern, (event) => handler(event, localLambdaContext(rule.handler)));
+      bus.addRule(rule.id, rule.pattern, (event) =>
+        invoke(() => handler(event, localLambdaContext(rule.handler))),
+      );
     }
     onWebhook = await webhookHandler(env);
     onSubscriptionsApi = await subscriptionsApiHandler(() => notificationDeps);

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from 'aws-lambda';
 import type { Logger as LoggerPort } from '../ports/logger';
 
@@ -14,9 +15,18 @@ const levelFrom = (value: string | undefined): Level => {
  * function_name, function_request_id, xray_trace_id, plus appended keys) in under a kilobyte: Powertools'
  * logger alone is 24 KB of every bundle. One JSON object per line, which CloudWatch Logs Insights parses.
  */
+interface Invocation {
+  /** The Lambda context's fields. */
+  context: Record<string, unknown>;
+  /** Appended keys. */
+  keys: Record<string, unknown>;
+}
+
 export class JsonLogger implements LoggerPort {
-  private keys: Record<string, unknown> = {};
-  private context: Record<string, unknown> = {};
+  /** The invocation of this process: Lambda runs one at a time. */
+  private readonly process: Invocation = { context: {}, keys: {} };
+  /** Invocations run side by side in one process (the local platform), each with its own fields. */
+  private readonly isolated = new AsyncLocalStorage<Invocation>();
   private coldStart = true;
 
   constructor(
@@ -41,19 +51,33 @@ export class JsonLogger implements LoggerPort {
 
   /** Keys added to every line until the next invocation starts. */
   appendKeys(keys: Record<string, unknown>) {
-    Object.assign(this.keys, keys);
+    Object.assign(this.current().keys, keys);
   }
 
   /** Called once per invocation: records the Lambda context and drops the previous invocation's keys. */
   startInvocation(context: Context) {
-    this.keys = {};
-    this.context = {
+    const invocation = this.current();
+    invocation.keys = {};
+    invocation.context = {
       cold_start: this.coldStart,
       function_name: context.functionName,
       function_request_id: context.awsRequestId,
       xray_trace_id: process.env._X_AMZN_TRACE_ID,
     };
     this.coldStart = false;
+  }
+
+  /**
+   * Runs one invocation with fields of its own: what the local platform does for every handler it invokes,
+   * since there many run at once in one process and would otherwise log each other's keys. Lines logged
+   * outside any (the platform's own) carry no invocation's fields.
+   */
+  isolate<T>(invocation: () => Promise<T>): Promise<T> {
+    return this.isolated.run({ context: {}, keys: {} }, invocation);
+  }
+
+  private current(): Invocation {
+    return this.isolated.getStore() ?? this.process;
   }
 
   private log(level: Level, message: string, extra: unknown[]) {
@@ -63,14 +87,15 @@ export class JsonLogger implements LoggerPort {
       if (item instanceof Error) fields.error = { name: item.name, message: item.message, stack: item.stack };
       else if (typeof item === 'object' && item !== null) Object.assign(fields, item);
     }
+    const { context, keys } = this.current();
     this.write(
       JSON.stringify({
         level,
         message,
         timestamp: new Date().toISOString(),
         service: this.service,
-        ...this.context,
-        ...this.keys,
+        ...context,
+        ...keys,
         ...fields,
       }),
     );
