@@ -40,7 +40,8 @@ export const startLocalDynamoDb = async (options: {
   ]);
   const answer = ServerMessageSchema.safeParse(message);
   if (!answer.success) {
-    child.kill();
+    // It ignores SIGTERM (see dynamodb-server-process.mjs).
+    child.kill('SIGKILL');
     await exited;
     throw new Error(`the DynamoDB server said something unexpected: ${JSON.stringify(message)}`);
   }
@@ -60,7 +61,7 @@ export const startLocalDynamoDb = async (options: {
       stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       if (child.connected) child.send('stop');
-      else child.kill();
+      else child.kill('SIGKILL');
       await exited;
     },
   };

@@ -102,7 +102,9 @@ export class JsonLogger implements LoggerPort {
   }
 }
 
-/** One logger per function instance, configured by SERVICE_NAME and LOG_LEVEL. */
-export const logger = new JsonLogger(process.env.SERVICE_NAME ?? 'data-mesh', () =>
-  levelFrom(process.env.LOG_LEVEL),
-);
+/** A logger configured by SERVICE_NAME and LOG_LEVEL. */
+export const createLogger = () =>
+  new JsonLogger(process.env.SERVICE_NAME ?? 'data-mesh', () => levelFrom(process.env.LOG_LEVEL));
+
+/** One logger per function instance: the handlers'. */
+export const logger = createLogger();

@@ -173,6 +173,16 @@ describe('Class: DynamoDbSubscriptionStore (against dynalite)', () => {
       expect((await store.create(subscription)).created).toBe(true);
     });
 
+    it('removes a secret its subscription outlived (a delete cut short), so the same subscription made again gets a new one', async () => {
+      const subscription = aSubscription();
+      await store.putSecret(subscription.id, 'whsec_leaked');
+
+      expect(await store.delete(subscription.id)).toBe(false);
+      await store.create(subscription);
+
+      expect(await store.putFirstSecret(subscription.id, 'whsec_new')).toBe('whsec_new');
+    });
+
     it('keeps the signing secret apart from the subscription', async () => {
       const subscription = aSubscription();
       await store.create(subscription);

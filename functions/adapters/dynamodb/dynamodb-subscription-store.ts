@@ -220,16 +220,16 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
   }
 
   async delete(id: string): Promise<boolean> {
+    // The secret goes first: a crash after it leaves the subscription for the retry to delete, never a secret
+    // that the same subscription made again (same id) would be handed (`putFirstSecret`).
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: secretKey(id) }));
     const { Attributes } = await this.client.send(
       new DeleteCommand({ TableName: this.tableName, Key: subscriptionKey(id), ReturnValues: 'ALL_OLD' }),
     );
     if (!Attributes) return false;
-    // The subscription is gone first: a pointer left by a crash here points at nothing and is ignored.
+    // A pointer left by a crash here points at nothing and is ignored.
     const { record } = SubscriptionItemSchema.parse(Attributes);
-    await Promise.all([
-      this.client.send(new DeleteCommand({ TableName: this.tableName, Key: pointerKey(record) })),
-      this.client.send(new DeleteCommand({ TableName: this.tableName, Key: secretKey(id) })),
-    ]);
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: pointerKey(record) }));
     return true;
   }
 
@@ -273,22 +273,26 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
   }
 
   async putFirstSecret(id: string, secret: string): Promise<string> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...secretKey(id), secret },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
+    // Put unless one exists, else read that one; it may be deleted in between (a concurrent DELETE): again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...secretKey(id), secret },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return secret;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: secretKey(id), ConsistentRead: true }),
       );
-      return secret;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (Item) return SecretItemSchema.parse(Item).secret;
     }
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: secretKey(id), ConsistentRead: true }),
-    );
-    return SecretItemSchema.parse(Item).secret;
+    throw new Error(`the signing secret of subscription ${id} keeps changing under this request`);
   }
 
   async getWithSecret(id: string): Promise<SubscriptionWithSecret | undefined> {

@@ -1,12 +1,13 @@
 import { loadLocalConfig } from '../../local/config';
 import { startPlatform } from '../../local/platform';
-import { logger } from '../../shared/logger';
+import { createLogger } from '../../shared/logger';
 import type { Output } from '../output';
 
 /** `mesh start` (what `npm start` runs): the whole platform on this machine until Ctrl-C. */
 export const startCommand = async (output: Output, env: NodeJS.ProcessEnv = process.env): Promise<number> => {
   const config = loadLocalConfig(env);
-  const platform = await startPlatform(config, logger);
+  // The platform's own lines (bus, queue, servers) never carry a handler invocation's fields.
+  const platform = await startPlatform(config, createLogger());
   const e = platform.endpoints;
   output.out(
     [
