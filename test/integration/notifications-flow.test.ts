@@ -474,6 +474,15 @@ describe('Notifications, locally (subscriptions, fan-out queue, ledger, channels
       await repo.write('ops/subscriptions.yaml', file('ops-again@example.com'));
       await push('a new team:ops');
       expect(await declared()).toEqual(['ops-again@example.com in ops/subscriptions.yaml']);
+
+      // In one push, ops/ gives the name up and aa/ (applied first, by path) takes it: the name is released first.
+      await repo.write(
+        'ops/subscriptions.yaml',
+        file('ops-again@example.com').replace('team:ops', 'team:ops-old'),
+      );
+      await repo.write('aa/subscriptions.yaml', file('aa@example.com'));
+      await push('team:ops moves to aa/');
+      expect(await declared()).toEqual(['aa@example.com in aa/subscriptions.yaml']);
     } finally {
       await rm(work, { recursive: true, force: true });
     }

@@ -3,7 +3,7 @@ import type { OutgoingEvent } from '../../ports/event-publisher';
 import { PRODUCT_ID_PATTERN } from '../contracts/data-contract';
 import { readCsvRecords } from '../csv/read-csv-records';
 import { EventInProgressError } from '../errors';
-import { withoutSubscriptions } from '../notifications/gitops-subscriptions';
+import { consumerOf, withoutSubscriptions } from '../notifications/gitops-subscriptions';
 import { readTextWithin } from '../read-text';
 import { DATA_CATALOG_FILE, parseDataCatalog } from './data-catalog';
 import type { GitOpsDeps } from './git-ops-deps';
@@ -73,35 +73,36 @@ const syncSubscriptionFiles = async (deps: GitOpsDeps, context: PushContext) => 
   if (!sync) return;
   const { push } = context;
   const files = [...context.changed].filter((p) => /^[^/]+\/subscriptions\.ya?ml$/.test(p)).sort();
-  // Removed files first: a consumer whose file moved to another folder is freed before the new file claims it.
-  const removedFirst = [
-    ...files.filter((p) => !context.after.has(p)),
-    ...files.filter((p) => context.after.has(p)),
-  ];
-  for (const path of removedFirst) {
-    const file = context.after.get(path);
-    let text: string | undefined;
-    if (file) {
-      const read = await readGitText(deps, context, file, MAX_SMALL_FILE);
-      if (!read.ok) {
-        deps.logger.warn('subscriptions file not applied', { path, problems: read.problems });
-        continue;
-      }
-      text = read.text;
-    } else {
-      // Removed: the consumer named in the file as it was gets an empty list.
-      const before = await readTextWithin(() => deps.git.readFile(push.repository, push.before, path), {
-        path,
-        limit: MAX_SMALL_FILE,
-      }).catch(() => undefined);
-      const emptied = before?.ok ? withoutSubscriptions(before.text) : undefined;
-      if (!emptied) continue;
-      text = emptied;
-    }
+  const apply = async (path: string, text: string) => {
     const result = await sync({ path, text, actor: push.pusher.username });
     const log = result.problems.length > 0 ? deps.logger.warn : deps.logger.info;
     log.call(deps.logger, 'subscriptions file applied', { path, ...result });
+  };
+  const current = new Map<string, string>();
+  for (const path of files) {
+    const file = context.after.get(path);
+    if (!file) continue;
+    const read = await readGitText(deps, context, file, MAX_SMALL_FILE);
+    if (read.ok) current.set(path, read.text);
+    else deps.logger.warn('subscriptions file not applied', { path, problems: read.problems });
   }
+  // First the consumers that files let go of: those of removed files, and the old name of a renamed consumer
+  // (the file as it was, with no subscriptions). So a consumer moved to another file, or a name one file gives
+  // up and another takes in the same push, is free before a file claims it.
+  for (const path of files) {
+    const after = current.get(path);
+    // Nothing was let go of when the file could not be read now, or did not exist before.
+    if ((context.after.has(path) && after === undefined) || isZeroSha(push.before)) continue;
+    const before = await readTextWithin(() => deps.git.readFile(push.repository, push.before, path), {
+      path,
+      limit: MAX_SMALL_FILE,
+    }).catch(() => undefined);
+    const released = before?.ok ? withoutSubscriptions(before.text) : undefined;
+    if (released && (after === undefined || consumerOf(after) !== consumerOf(released))) {
+      await apply(path, released);
+    }
+  }
+  for (const [path, text] of current) await apply(path, text);
 };
 
 const eventIdOf = (event: OutgoingEvent): string =>

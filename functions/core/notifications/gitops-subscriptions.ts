@@ -44,21 +44,25 @@ const channelOf = (entry: z.infer<typeof EntrySchema>): Channel | string => {
   return { kind, url: value };
 };
 
-/**
- * A removed `subscriptions.yaml`, as the file it amounts to: the same consumer with no subscriptions (undefined
- * when the removed file named no consumer, so there is nothing to remove).
- */
-export const withoutSubscriptions = (previousText: string): string | undefined => {
+/** The consumer a `subscriptions.yaml` names, if it can be read. */
+export const consumerOf = (text: string): string | undefined => {
   let document: unknown;
   try {
-    document = parseYaml(previousText);
+    document = parseYaml(text);
   } catch {
     return undefined;
   }
-  const consumer = z.object({ consumer: z.string().check(z.minLength(1)) }).safeParse(document);
-  return consumer.success
-    ? stringifyYaml({ consumer: consumer.data.consumer, subscriptions: [] })
-    : undefined;
+  const named = z.object({ consumer: z.string().check(z.minLength(1)) }).safeParse(document);
+  return named.success ? named.data.consumer : undefined;
+};
+
+/**
+ * A `subscriptions.yaml` as it was, given up (removed, or its consumer renamed): the same consumer with no
+ * subscriptions (undefined when it named no consumer, so there is nothing to release).
+ */
+export const withoutSubscriptions = (previousText: string): string | undefined => {
+  const consumer = consumerOf(previousText);
+  return consumer === undefined ? undefined : stringifyYaml({ consumer, subscriptions: [] });
 };
 
 export interface SubscriptionsSyncResult {
@@ -103,15 +107,9 @@ export const syncGitopsSubscriptions = async (
     return result;
   }
   const { consumer } = parsed.data;
-  // What this file answers for: its consumer's GitOps subscriptions, and whatever it declared before under
-  // another consumer name (a renamed consumer takes nothing of the old name's with it but the file).
-  const current = (await deps.subscriptions.list()).filter(
-    (s) => s.source === 'gitops' && (s.consumer === consumer || s.declaredIn === file.path),
-  );
+  const current = (await deps.subscriptions.list(consumer)).filter((s) => s.source === 'gitops');
   // One file per consumer: two files would each delete what the other declares, on every push.
-  const elsewhere = current.find(
-    (s) => s.consumer === consumer && s.declaredIn && s.declaredIn !== file.path,
-  );
+  const elsewhere = current.find((s) => s.declaredIn && s.declaredIn !== file.path);
   if (elsewhere) {
     result.problems.push({
       path: file.path,
