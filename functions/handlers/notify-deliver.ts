@@ -34,8 +34,8 @@ export interface BatchResponse {
 /**
  * The fan-out queue's consumer (SQS event source with ReportBatchItemFailures): each message is one delivery,
  * the batch delivered together (one read of the subscriptions, one write of the outcomes); only the failed
- * ones go back to the queue, hidden for their back-off (longer each attempt, or what the
- * target asked for), and are dead-lettered after the last.
+ * ones go back to the queue, hidden for their back-off (longer each attempt, or what the target asked for),
+ * and are dead-lettered after the last.
  */
 export const makeHandler = (deps: () => NotificationDeps) =>
   middy<unknown, BatchResponse>()
@@ -44,31 +44,30 @@ export const makeHandler = (deps: () => NotificationDeps) =>
       const { Records } = SqsEventSchema.parse(event);
       const received = Records.flatMap((record) => {
         const message = DeliveryMessageSchema.safeParse(parseJson(record.body));
-        if (message.success) return [{ record, message: message.data }];
+        if (message.success) {
+          return [
+            { record, message: message.data, attempt: Number(record.attributes.ApproximateReceiveCount) },
+          ];
+        }
         // Retrying cannot fix a malformed message: log it and let it go (the queue's DLQ is for failures).
         logger.error('malformed delivery message dropped', { messageId: record.messageId });
         return [];
       });
-      const attempts = received.map(({ record, message }) => ({
-        message,
-        attempt: Number(record.attributes.ApproximateReceiveCount),
-      }));
       let results: DeliveryResult[] = [];
       try {
-        if (attempts.length > 0) results = await deliverAll(deps(), attempts);
+        if (received.length > 0) results = await deliverAll(deps(), received);
       } catch (error) {
-        results = attempts.map(() => ({ status: 'rejected', reason: error }));
+        results = received.map(() => ({ status: 'rejected', reason: error }));
       }
       const batchItemFailures: BatchResponse['batchItemFailures'] = [];
       const deferred: DeferredDelivery[] = [];
-      for (const [i, result] of results.entries()) {
-        const { record } = received[i] ?? {};
-        if (result.status === 'fulfilled' || !record) continue;
+      for (const [i, { record, attempt }] of received.entries()) {
+        const result = results[i];
+        if (result?.status !== 'rejected') continue;
         const error = result.reason;
         logger.warn('delivery will be retried', { messageId: record.messageId, error: String(error) });
         batchItemFailures.push({ itemIdentifier: record.messageId });
         const asked = error instanceof DeliveryRetryError ? error.retryAfterMs : undefined;
-        const attempt = Number(record.attributes.ApproximateReceiveCount);
         deferred.push({ receiptHandle: record.receiptHandle, delayMs: backoff(deps, attempt, asked) });
       }
       if (deferred.length > 0) await deferRetries(deps, deferred);

@@ -59,11 +59,10 @@ export interface SubscriptionStore {
    * the same creation at once all hand out the same secret.
    */
   putFirstSecret(id: string, secret: string): Promise<string>;
-  /** A subscription with its signing secret (if it has one), read together: what a delivery needs. */
-  getWithSecret(id: string): Promise<SubscriptionWithSecret | undefined>;
   /**
-   * `getWithSecret` for many at once (a batch of deliveries), by id; deleted ones are absent, and one whose
-   * stored record cannot be read is an `Error` (that delivery fails, not the batch).
+   * Subscriptions with their signing secrets (if they have one), read together: what a batch of deliveries
+   * needs. By id; deleted ones are absent, and one whose stored record cannot be read is an `Error` (that
+   * delivery fails, not the batch).
    */
   getWithSecrets(ids: readonly string[]): Promise<Map<string, SubscriptionWithSecret | Error>>;
 

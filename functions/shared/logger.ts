@@ -10,11 +10,6 @@ const levelFrom = (value: string | undefined): Level => {
   return upper && upper in LEVELS ? (upper as Level) : 'INFO';
 };
 
-/**
- * A structured JSON logger with the fields of Powertools' (level, message, timestamp, service, cold_start,
- * function_name, function_request_id, xray_trace_id, plus appended keys) in under a kilobyte: Powertools'
- * logger alone is 24 KB of every bundle. One JSON object per line, which CloudWatch Logs Insights parses.
- */
 interface Invocation {
   /** The Lambda context's fields. */
   context: Record<string, unknown>;
@@ -22,6 +17,11 @@ interface Invocation {
   keys: Record<string, unknown>;
 }
 
+/**
+ * A structured JSON logger with the fields of Powertools' (level, message, timestamp, service, cold_start,
+ * function_name, function_request_id, xray_trace_id, plus appended keys) in under a kilobyte: Powertools'
+ * logger alone is 24 KB of every bundle. One JSON object per line, which CloudWatch Logs Insights parses.
+ */
 export class JsonLogger implements LoggerPort {
   /** The invocation of this process: Lambda runs one at a time. */
   private readonly process: Invocation = { context: {}, keys: {} };

@@ -13,6 +13,7 @@ import { aSubscription } from '../unit/notifications/fixtures';
 
 const context = { functionName: 'notify-deliver', awsRequestId: 'test' } as Context;
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const notification = sampleNotification({ type: 'version-published', productId: 'orders' });
 
 /**
@@ -82,10 +83,24 @@ describe('Delivery retries: back-off set by the handler, honoured by the queue',
     await receiver.close();
   });
 
+  /** `count` webhook subscriptions, stored with their secrets, each on its own path of the receiver. */
+  const webhookSubscriptions = async (count: number) => {
+    const subscriptions = Array.from({ length: count }, (_, i) =>
+      aSubscription({
+        consumer: `team:c${i}`,
+        channel: { kind: 'webhook', url: `${receiver.url}/hook/${i}` },
+      }),
+    );
+    for (const subscription of subscriptions) {
+      await deps.subscriptions.create(subscription);
+      await deps.subscriptions.putSecret(subscription.id, SECRET);
+    }
+    return subscriptions;
+  };
+
   const deliverOnce = async () => {
-    const subscription = aSubscription({ channel: { kind: 'webhook', url: `${receiver.url}/hook` } });
-    await deps.subscriptions.create(subscription);
-    await deps.subscriptions.putSecret(subscription.id, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+    const [subscription] = await webhookSubscriptions(1);
+    if (!subscription) throw new Error('no subscription');
     await queue.enqueue([{ subscription, notification }]);
     await Promise.all(work);
     const ledger = await deps.subscriptions.listDeliveries();
@@ -129,16 +144,7 @@ describe('Delivery retries: back-off set by the handler, honoured by the queue',
   });
 
   it('hands out messages in batches; a failing target is retried alone, the rest delivered once', async () => {
-    const subscriptions = Array.from({ length: 25 }, (_, i) =>
-      aSubscription({
-        consumer: `team:c${i}`,
-        channel: { kind: 'webhook', url: `${receiver.url}/hook/${i}` },
-      }),
-    );
-    for (const subscription of subscriptions) {
-      await deps.subscriptions.create(subscription);
-      await deps.subscriptions.putSecret(subscription.id, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
-    }
+    const subscriptions = await webhookSubscriptions(25);
     failOnce.add('/hook/3');
 
     await queue.enqueue(subscriptions.map((subscription) => ({ subscription, notification })));
@@ -171,7 +177,7 @@ describe('Delivery retries: back-off set by the handler, honoured by the queue',
     expect(await deps.subscriptions.listDeliveries()).toEqual([]);
     expect(published).toEqual([]);
 
-    await deps.subscriptions.putSecret(subscription.id, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+    await deps.subscriptions.putSecret(subscription.id, SECRET);
     await deps.subscriptions.markAnnounced(subscription.id);
     await queue.enqueue([{ subscription, notification }]);
     await Promise.all(work);
@@ -180,16 +186,7 @@ describe('Delivery retries: back-off set by the handler, honoured by the queue',
   });
 
   it('fails only the delivery whose stored subscription cannot be read, not its batch', async () => {
-    const subscriptions = [0, 1, 2].map((i) =>
-      aSubscription({
-        consumer: `team:c${i}`,
-        channel: { kind: 'webhook', url: `${receiver.url}/hook/${i}` },
-      }),
-    );
-    for (const subscription of subscriptions) {
-      await deps.subscriptions.create(subscription);
-      await deps.subscriptions.putSecret(subscription.id, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
-    }
+    const subscriptions = await webhookSubscriptions(3);
     // A record written by some other version, in a shape this one does not know.
     await table.documentClient.send(
       new PutCommand({

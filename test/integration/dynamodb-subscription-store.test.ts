@@ -12,6 +12,12 @@ const LEASE_MS = 60_000;
 
 describe('Class: DynamoDbSubscriptionStore (against dynalite)', () => {
   let store: DynamoDbSubscriptionStore;
+  /** One subscription with its secret, as a delivery reads it. */
+  const withSecret = async (id: string) => {
+    const found = (await store.getWithSecrets([id])).get(id);
+    if (found instanceof Error) throw found;
+    return found;
+  };
   let documentClient: DynamoDBDocumentClient;
   let tableName: string;
   let now: Date;
@@ -167,7 +173,7 @@ describe('Class: DynamoDbSubscriptionStore (against dynalite)', () => {
       expect(await store.delete(subscription.id)).toBe(true);
       expect(await store.delete(subscription.id)).toBe(false);
       expect(await store.get(subscription.id)).toBeUndefined();
-      expect(await store.getWithSecret(subscription.id)).toBeUndefined();
+      expect(await withSecret(subscription.id)).toBeUndefined();
       expect(await store.forProduct('orders', 'sales')).toEqual([]);
       expect(await store.list()).toEqual([]);
       expect((await store.create(subscription)).created).toBe(true);
@@ -189,7 +195,7 @@ describe('Class: DynamoDbSubscriptionStore (against dynalite)', () => {
 
       await store.putSecret(subscription.id, 'whsec_abc');
 
-      expect((await store.getWithSecret(subscription.id))?.signingSecret).toBe('whsec_abc');
+      expect((await withSecret(subscription.id))?.signingSecret).toBe('whsec_abc');
       expect(JSON.stringify(await store.get(subscription.id))).not.toContain('whsec_abc');
       expect(JSON.stringify(await store.list())).not.toContain('whsec_abc');
       expect(JSON.stringify(await store.forProduct('orders', 'sales'))).not.toContain('whsec_abc');
@@ -198,15 +204,15 @@ describe('Class: DynamoDbSubscriptionStore (against dynalite)', () => {
     it('reads a subscription with its secret in one go, for a delivery', async () => {
       const subscription = aSubscription();
       await store.create(subscription);
-      expect(await store.getWithSecret(subscription.id)).toEqual({ subscription });
+      expect(await withSecret(subscription.id)).toEqual({ subscription });
 
       await store.putSecret(subscription.id, 'whsec_abc');
 
-      expect(await store.getWithSecret(subscription.id)).toEqual({
+      expect(await withSecret(subscription.id)).toEqual({
         subscription,
         signingSecret: 'whsec_abc',
       });
-      expect(await store.getWithSecret('sub_other')).toBeUndefined();
+      expect(await withSecret('sub_other')).toBeUndefined();
     });
 
     it('reads the subscriptions of a batch of deliveries with their secrets, more than one request holds', async () => {

@@ -445,8 +445,8 @@ describe('Notifications, locally (subscriptions, fan-out queue, ledger, channels
         await repo.push();
         await t.platform.bus.whenIdle();
       };
-      const file = (address: string) =>
-        `consumer: team:ops\nsubscriptions:\n  - product: orders\n    email: ${address}\n`;
+      const file = (address: string, consumer = 'team:ops') =>
+        `consumer: ${consumer}\nsubscriptions:\n  - product: orders\n    email: ${address}\n`;
 
       await repo.write('ops/subscriptions.yaml', file('ops@example.com'));
       await push('ops subscribes');
@@ -465,10 +465,7 @@ describe('Notifications, locally (subscriptions, fan-out queue, ledger, channels
       expect(await declared()).toEqual(['ops@example.com in operations/subscriptions.yaml']);
 
       // The file renames its consumer: the old name's subscriptions go with it, and the old name is free again.
-      await repo.write(
-        'operations/subscriptions.yaml',
-        file('ops@example.com').replace('team:ops', 'team:operations'),
-      );
+      await repo.write('operations/subscriptions.yaml', file('ops@example.com', 'team:operations'));
       await push('ops is now operations');
       expect(await declared()).toEqual([]);
       await repo.write('ops/subscriptions.yaml', file('ops-again@example.com'));
@@ -476,10 +473,7 @@ describe('Notifications, locally (subscriptions, fan-out queue, ledger, channels
       expect(await declared()).toEqual(['ops-again@example.com in ops/subscriptions.yaml']);
 
       // In one push, ops/ gives the name up and aa/ (applied first, by path) takes it: the name is released first.
-      await repo.write(
-        'ops/subscriptions.yaml',
-        file('ops-again@example.com').replace('team:ops', 'team:ops-old'),
-      );
+      await repo.write('ops/subscriptions.yaml', file('ops-again@example.com', 'team:ops-old'));
       await repo.write('aa/subscriptions.yaml', file('aa@example.com'));
       await push('team:ops moves to aa/');
       expect(await declared()).toEqual(['aa@example.com in aa/subscriptions.yaml']);

@@ -85,6 +85,19 @@ const deliveriesGsi1 = (
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 /**
+ * Sends a batch request, then what DynamoDB left unprocessed (throttling), backing off, until nothing is left
+ * or the retries run out. `send` returns the unprocessed part.
+ */
+const untilProcessed = async <T>(first: T[], left: string, send: (pending: T[]) => Promise<T[]>) => {
+  let pending = first;
+  for (let attempt = 0; pending.length > 0; attempt += 1) {
+    if (attempt > BATCH_RETRIES) throw new Error(`DynamoDB left ${left} after retries`);
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    pending = await send(pending);
+  }
+};
+
+/**
  * Subscriptions and the delivery ledger, in the registry's single table (pk/sk, GSI `gsi1`):
  *
  * | item              | pk                                    | sk                         | gsi1pk / gsi1sk                          |
@@ -295,12 +308,6 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     throw new Error(`the signing secret of subscription ${id} keeps changing under this request`);
   }
 
-  async getWithSecret(id: string): Promise<SubscriptionWithSecret | undefined> {
-    const found = (await this.getWithSecrets([id])).get(id);
-    if (found instanceof Error) throw found;
-    return found;
-  }
-
   async getWithSecrets(ids: readonly string[]): Promise<Map<string, SubscriptionWithSecret | Error>> {
     // The record and its secret share a partition; one strongly consistent batch read serves many deliveries.
     const unique = [...new Set(ids)];
@@ -441,17 +448,18 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
       };
     });
     for (let start = 0; start < puts.length; start += BATCH_WRITE_LIMIT) {
-      let pending = puts.slice(start, start + BATCH_WRITE_LIMIT);
-      for (let attempt = 0; pending.length > 0; attempt += 1) {
-        if (attempt > BATCH_RETRIES) throw new Error('DynamoDB left deliveries unrecorded after retries');
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-        const { UnprocessedItems } = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
-        );
-        pending = (UnprocessedItems?.[this.tableName] ?? []).flatMap((request) =>
-          request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
-        );
-      }
+      await untilProcessed(
+        puts.slice(start, start + BATCH_WRITE_LIMIT),
+        'deliveries unrecorded',
+        async (pending) => {
+          const { UnprocessedItems } = await this.client.send(
+            new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+          );
+          return (UnprocessedItems?.[this.tableName] ?? []).flatMap((request) =>
+            request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
+          );
+        },
+      );
     }
   }
 
@@ -560,18 +568,15 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
 
   private async readChunk(keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    let pending = keys;
-    for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt > BATCH_RETRIES) throw new Error('DynamoDB left subscriptions unread after retries');
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    await untilProcessed(keys, 'subscriptions unread', async (pending) => {
       const { Responses, UnprocessedKeys } = await this.client.send(
         new BatchGetCommand({
           RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
         }),
       );
       items.push(...(Responses?.[this.tableName] ?? []));
-      pending = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-    }
+      return UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    });
     return items;
   }
 }

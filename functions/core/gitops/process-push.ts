@@ -89,10 +89,11 @@ const syncSubscriptionFiles = async (deps: GitOpsDeps, context: PushContext) => 
   // First the consumers that files let go of: those of removed files, and the old name of a renamed consumer
   // (the file as it was, with no subscriptions). So a consumer moved to another file, or a name one file gives
   // up and another takes in the same push, is free before a file claims it.
-  for (const path of files) {
+  // A new branch had nothing before.
+  for (const path of isZeroSha(push.before) ? [] : files) {
     const after = current.get(path);
-    // Nothing was let go of when the file could not be read now, or did not exist before.
-    if ((context.after.has(path) && after === undefined) || isZeroSha(push.before)) continue;
+    // Nothing is let go of when the file as it is now could not be read.
+    if (context.after.has(path) && after === undefined) continue;
     const before = await readTextWithin(() => deps.git.readFile(push.repository, push.before, path), {
       path,
       limit: MAX_SMALL_FILE,
