@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { readFileChunks } from '../functions/cli/read-file-chunks';
 import { type Sample, timed } from './timing';
 
-/** The ceiling: stream the file in the validator's chunk size and touch nothing. */
+/** The ceiling: read the file as the validator is given it (same reader, same chunk size) and touch nothing. */
 export const readOnly = async (file: string, highWaterMark: number): Promise<Sample> => {
   const { ms, value } = await timed(async () => {
     let bytes = 0;
-    for await (const chunk of createReadStream(file, { highWaterMark })) bytes += (chunk as Buffer).length;
+    for await (const chunk of readFileChunks(file, highWaterMark)) bytes += chunk.length;
     return bytes;
   });
   return { ms, bytes: value };
@@ -20,9 +20,9 @@ export const readAndHash = async (
   const { ms, value } = await timed(async () => {
     const hash = createHash('sha256');
     let bytes = 0;
-    for await (const chunk of createReadStream(file, { highWaterMark })) {
-      bytes += (chunk as Buffer).length;
-      hash.update(chunk as Buffer);
+    for await (const chunk of readFileChunks(file, highWaterMark)) {
+      bytes += chunk.length;
+      hash.update(chunk);
     }
     return { bytes, sha256: hash.digest('hex') };
   });

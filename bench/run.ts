@@ -31,7 +31,7 @@ const { values: args } = parseArgs({
     'size-mb': { type: 'string' },
     runs: { type: 'string' },
     seed: { type: 'string', default: '20260101' },
-    // fs.createReadStream's default, which is what the CLI (`mesh validate`) streams with.
+    // The chunk size `mesh validate` reads local files with (READ_CHUNK_BYTES in functions/cli/read-file-chunks.ts).
     'chunk-kb': { type: 'string', default: '1024' },
     'defects-per-kind': { type: 'string', default: '25' },
     // Webhook subscriptions in the notification fan-out measurement (the issue's 1,000).

@@ -9,7 +9,8 @@ export type CsvProblem = 'invalid-encoding' | 'invalid-quoting' | 'unclosed-quot
 export interface CsvSink {
   /**
    * One field: `buf[start, end)` holds its bytes with the enclosing quotes removed and doubled quotes undone.
-   * Those bytes stay unchanged until `endRecord` returns, so a sink may keep the reference until then.
+   * Those bytes are only valid during the call: a record may span chunks, and a source may reuse a chunk's
+   * buffer once the next one is asked for (`readFileChunks` does). A sink copies what it keeps.
    */
   field(buf: Buffer, start: number, end: number): void;
   /** The record that started on physical line `line` (1-based) is complete. */

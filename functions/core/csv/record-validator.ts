@@ -109,6 +109,12 @@ export class RecordValidator implements CsvSink {
   private readonly keyBufs: (Buffer | null)[];
   private readonly keyStarts: Int32Array;
   private readonly keyEnds: Int32Array;
+  /**
+   * Key values of the record the slow path is reading, as shown in errors. A record read field by field may
+   * span chunks, and a chunk's bytes are only valid while it is being read (a reader may reuse its buffers),
+   * so these are kept as text; the fast path reads whole records inside one chunk and keeps positions.
+   */
+  private readonly keyTexts: (string | null)[];
   private readonly combined = new Uint32Array(2);
   private readonly fast: FastRecordParser;
 
@@ -134,6 +140,7 @@ export class RecordValidator implements CsvSink {
     this.keyBufs = new Array<Buffer | null>(n).fill(null);
     this.keyStarts = new Int32Array(n);
     this.keyEnds = new Int32Array(n);
+    this.keyTexts = new Array<string | null>(n).fill(null);
     this.keyChecks = this.planKeyChecks(spec.columns);
     this.fast = new FastRecordParser(
       this.rules,
@@ -207,9 +214,7 @@ export class RecordValidator implements CsvSink {
       if (rule.kind === K_INTEGER) integerFingerprint(scanned.value, this.keyHashes, 2 * index);
       else fingerprint(buf, start, end, this.keyHashes, 2 * index);
       this.keyPresent[index] = 1;
-      this.keyBufs[index] = buf;
-      this.keyStarts[index] = start;
-      this.keyEnds[index] = end;
+      this.keyTexts[index] = this.display(buf, start, end);
     }
   }
 
@@ -349,6 +354,7 @@ export class RecordValidator implements CsvSink {
     for (const index of this.keyed) {
       this.keyPresent[index] = 0;
       this.keyBufs[index] = null;
+      this.keyTexts[index] = null;
     }
   }
 
@@ -394,12 +400,14 @@ export class RecordValidator implements CsvSink {
   private duplicate(check: KeyCheck, line: number, firstRow: number): void {
     this.errorCount++;
     if (this.errors.length >= this.maxErrors) return;
-    const values = check.columns.map((index) =>
-      this.display(
-        this.keyBufs[index] as Buffer,
-        this.keyStarts[index] as number,
-        this.keyEnds[index] as number,
-      ),
+    const values = check.columns.map(
+      (index) =>
+        this.keyTexts[index] ??
+        this.display(
+          this.keyBufs[index] as Buffer,
+          this.keyStarts[index] as number,
+          this.keyEnds[index] as number,
+        ),
     );
     const value = truncateValue(values.join(', '), this.maxValueLength);
     const message =

@@ -28,6 +28,11 @@ const prng = createPrng;
 export interface Chunking {
   name: string;
   sizes: (length: number) => number[];
+  /**
+   * Chunks are views of one buffer that is wiped and refilled when the next chunk is asked for, as
+   * `readFileChunks` (mesh validate's reader) does: whatever a consumer keeps past its chunk is garbage then.
+   */
+  reused?: boolean;
 }
 
 const fixed = (size: number): Chunking => ({
@@ -58,6 +63,7 @@ export const CHUNKINGS: Chunking[] = [
   fixed(7),
   random(1, 16),
   random(2, 64),
+  { ...random(4, 64), name: 'random chunks (seed 4, up to 64) in one reused buffer', reused: true },
 ];
 
 /** Larger inputs: cutting them into bytes would only make the tests slow. */
@@ -66,15 +72,28 @@ export const BIG_CHUNKINGS: Chunking[] = [
   fixed(65_536),
   fixed(16_381),
   random(3, 100_000),
+  { ...fixed(65_536), name: '65536-byte chunks in one reused buffer', reused: true },
 ];
 
-/** The input as an async stream of chunks, each a fresh copy (as a network stream would deliver them). */
+/**
+ * The input as an async stream of chunks: each a fresh copy (as a network stream delivers them), or with
+ * `reused` a new view of one shared buffer that is wiped (0xff, never valid UTF-8) before it is refilled.
+ */
 export async function* chunked(input: string | Uint8Array, chunking: Chunking = CHUNKINGS[0] as Chunking) {
   const bytes = bytesOf(input);
+  const sizes = chunking.sizes(bytes.length);
+  const shared = chunking.reused ? new Uint8Array(Math.max(0, ...sizes)) : null;
   let at = 0;
-  for (const size of chunking.sizes(bytes.length)) {
+  for (const size of sizes) {
     if (at >= bytes.length) break;
-    yield bytes.slice(at, at + size);
+    const piece = bytes.subarray(at, at + size);
+    if (shared) {
+      shared.fill(0xff);
+      shared.set(piece);
+      yield shared.subarray(0, piece.length);
+    } else {
+      yield piece.slice();
+    }
     at += size;
   }
 }
