@@ -9,7 +9,7 @@ import { SqsDeliveryQueue } from '../adapters/sqs/sqs-delivery-queue';
 import { ConfigurationError } from '../core/errors';
 import { type NotificationDeps, notificationSettingsFor } from '../core/notifications/notification-deps';
 import type { DeliveryQueue } from '../ports/delivery-queue';
-import { createDynamoClient, createEventsClient } from '../shared/clients';
+import { createDynamoClient, createEventsClient, withoutSdkLogging } from '../shared/clients';
 import { NotificationEnvSchema, parseEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 
@@ -27,7 +27,7 @@ export const buildNotificationDeps = (
   const queue =
     overrides.queue ??
     (config.DELIVERY_QUEUE_URL
-      ? new SqsDeliveryQueue(new SQSClient(region), config.DELIVERY_QUEUE_URL)
+      ? new SqsDeliveryQueue(withoutSdkLogging(new SQSClient(region)), config.DELIVERY_QUEUE_URL)
       : unavailableQueue);
   return {
     registry: new DynamoDbRegistry(dynamo, config.TABLE_NAME),

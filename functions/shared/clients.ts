@@ -23,29 +23,48 @@ const commonConfig = (env: NodeJS.ProcessEnv) => ({
     : {}),
 });
 
+/**
+ * Takes the SDK's logger middleware off a client. It builds a redacted copy of every call's input and output
+ * (walking the operation's schema) and hands it to the client's logger, which by default discards it: about a
+ * quarter of a millisecond of CPU per DynamoDB call, 3 % of a 1,000-webhook fan-out. The platform logs the
+ * SDK errors it meets itself; a client given a logger of its own should keep the middleware.
+ */
+export const withoutSdkLogging = <Client extends { middlewareStack: { remove(name: string): boolean } }>(
+  client: Client,
+): Client => {
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
+};
+
 export const createS3Client = (env: NodeJS.ProcessEnv) =>
-  new S3Client({
-    ...commonConfig(env),
-    ...(env.AWS_ENDPOINT_URL_S3 ? { endpoint: env.AWS_ENDPOINT_URL_S3 } : {}),
-    forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
-    // Checksums only where S3 requires them: the platform writes small objects it already holds in memory.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-  });
+  withoutSdkLogging(
+    new S3Client({
+      ...commonConfig(env),
+      ...(env.AWS_ENDPOINT_URL_S3 ? { endpoint: env.AWS_ENDPOINT_URL_S3 } : {}),
+      forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
+      // Checksums only where S3 requires them: the platform writes small objects it already holds in memory.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    }),
+  );
 
 export const createDynamoClient = (env: NodeJS.ProcessEnv) =>
   DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      ...commonConfig(env),
-      ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { endpoint: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
-    }),
+    withoutSdkLogging(
+      new DynamoDBClient({
+        ...commonConfig(env),
+        ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { endpoint: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
+      }),
+    ),
     { marshallOptions: { removeUndefinedValues: true } },
   );
 
 export const createEventsClient = (env: NodeJS.ProcessEnv) =>
-  new EventBridgeClient({
-    ...commonConfig(env),
-    ...(env.AWS_ENDPOINT_URL_EVENTBRIDGE ? { endpoint: env.AWS_ENDPOINT_URL_EVENTBRIDGE } : {}),
-  });
+  withoutSdkLogging(
+    new EventBridgeClient({
+      ...commonConfig(env),
+      ...(env.AWS_ENDPOINT_URL_EVENTBRIDGE ? { endpoint: env.AWS_ENDPOINT_URL_EVENTBRIDGE } : {}),
+    }),
+  );
 
 export const createClients = (env: NodeJS.ProcessEnv) => ({
   s3: createS3Client(env),

@@ -239,6 +239,30 @@ describe('webhook channel', () => {
     expect(target.requests).toHaveLength(burst);
   });
 
+  it("keeps a burst's connections for the next burst: a fan-out to one receiver opens them once", async () => {
+    const burst = 48;
+    let waiting: ServerResponse[] = [];
+    // Answered only once the whole burst is in, so that the burst holds `burst` connections at once.
+    const target = await receiver((res) => {
+      waiting.push(res);
+      if (waiting.length < burst) return;
+      for (const held of waiting) held.writeHead(204).end();
+      waiting = [];
+    });
+    const sendBurst = () =>
+      Promise.all(
+        Array.from({ length: burst }, (_, i) =>
+          postJson(`${target.url}/hook`, { i }, { mode: 'local', timeoutMs: 2_000 }),
+        ),
+      );
+
+    await sendBurst();
+    await sendBurst();
+
+    expect(target.requests).toHaveLength(2 * burst);
+    expect(target.connections).toBe(burst);
+  });
+
   it('sends again on a new connection when the target dropped a kept-alive one, never on a new one', async () => {
     let dropped = 0;
     const target = await receiver((res, req) => {
