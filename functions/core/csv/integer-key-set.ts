@@ -20,6 +20,8 @@ const SHORT_RUN = 1024;
 const MAX_STEP = 255;
 /** The widest gap of absent ids the run absorbs (each costs a byte, less than a table slot). */
 const MAX_GAP = 16;
+/** Slots the run starts with; it doubles as the run grows, up to `runCapacity` (see UniqueKeySet's INITIAL_SLOTS). */
+const INITIAL_RUN_SLOTS = 64 * BLOCK;
 
 /** The safe integer stored in a fingerprint by `integerFingerprint`. */
 const idOf = (hi: number, lo: number): number => {
@@ -35,8 +37,8 @@ export class IntegerKeySet {
   /** Slots (ids, present or absent) the run can hold. */
   readonly runCapacity: number;
   private readonly table: UniqueKeySet;
-  private readonly steps: Uint8Array;
-  private readonly blockRows: Float64Array;
+  private steps: Uint8Array;
+  private blockRows: Float64Array;
   /** The run covers the ids [first, first + length); slot k is id first + k. */
   private first = 0;
   private length = 0;
@@ -52,9 +54,9 @@ export class IntegerKeySet {
   constructor(budgetBytes: number) {
     const runBytes = Math.floor(budgetBytes * RUN_SHARE);
     this.runCapacity = Math.floor(runBytes / (1 + 8 / BLOCK) / BLOCK) * BLOCK;
-    // Zeroed typed arrays cost no resident memory until written: a short run touches a few pages only.
-    this.steps = new Uint8Array(this.runCapacity);
-    this.blockRows = new Float64Array(this.runCapacity / BLOCK);
+    const slots = Math.min(this.runCapacity, INITIAL_RUN_SLOTS);
+    this.steps = new Uint8Array(slots);
+    this.blockRows = new Float64Array(slots / BLOCK);
     this.table = new UniqueKeySet(budgetBytes - runBytes, true);
   }
 
@@ -117,6 +119,7 @@ export class IntegerKeySet {
    */
   private append(value: number, row: number): void {
     const slot = (value - this.first) | 0;
+    if (slot >= this.steps.length) this.growRun(slot);
     for (let k = this.length; k < slot; k++) this.write(k, 0);
     const blockStart = (slot & (BLOCK - 1)) === 0;
     if (blockStart) this.blockRows[slot >>> BLOCK_BITS] = row - 1;
@@ -129,6 +132,18 @@ export class IntegerKeySet {
   private write(slot: number, step: number): void {
     if ((slot & (BLOCK - 1)) === 0 && step === 0) this.blockRows[slot >>> BLOCK_BITS] = this.lastRow;
     this.steps[slot] = step;
+  }
+
+  /** Room for `slot` in the run's arrays: their size doubles (whole blocks, at most `runCapacity`). */
+  private growRun(slot: number): void {
+    let size = this.steps.length;
+    while (size <= slot) size = Math.min(this.runCapacity, size * 2);
+    const steps = new Uint8Array(size);
+    steps.set(this.steps);
+    this.steps = steps;
+    const blockRows = new Float64Array(size / BLOCK);
+    blockRows.set(this.blockRows);
+    this.blockRows = blockRows;
   }
 
   /** The row of the id in slot `offset` (an int32 below the run's length), or 0 when that id is absent. */

@@ -17,6 +17,14 @@ const INTEGER_RUN = 4;
 const RUN_BITS = 2;
 /** What a probe of a slot holding another key returns. */
 const TAKEN = -2;
+/**
+ * Slots a table starts with; it doubles as keys come, up to what its budget holds. Allocating the whole budget
+ * up front cost every validation a 24 MiB zero-fill whenever the allocator reused memory (all of it resident
+ * then, and up to 50 ms, for a file of ten rows).
+ */
+const INITIAL_SLOTS = 4096;
+/** Load at which a table that may still grow doubles: lower than MAX_LOAD, for short probes while it is cheap. */
+const GROW_LOAD = 0.5;
 
 const rotl = (x: number, r: number): number => (x << r) | (x >>> (32 - r));
 
@@ -98,8 +106,9 @@ export const combineFingerprints = (parts: Uint32Array, order: readonly number[]
 };
 
 /**
- * A set of 64-bit fingerprints with the row where each was first seen, in one typed array allocated up front
- * (zero pages cost no resident memory until touched). Linear probing; it refuses new keys past 75 % load.
+ * A set of 64-bit fingerprints with the row where each was first seen, in one typed array that doubles (and
+ * rehashes) at half load until it is as large as the budget allows. Linear probing; at full size it refuses new
+ * keys past 75 % load.
  *
  * Integer keys are stored exactly but placed by a multiplicative scramble of their value. Placing them at
  * `value mod capacity` (sequential, cache-friendly) turned ids past the capacity into walks along one solid run
@@ -109,29 +118,52 @@ export const combineFingerprints = (parts: Uint32Array, order: readonly number[]
  * (the common case) from paying a cache miss per key; only when that slot is taken is it scrambled alone.
  */
 export class UniqueKeySet {
+  /** Slots the budget holds: the table's size once fully grown. */
   readonly capacity: number;
   /** How many keys fit before the set is full. */
   readonly limit: number;
   size = 0;
   /** Slots inspected by all `add` calls so far: how well keys spread (a handful per call is healthy). */
   probes = 0;
-  private readonly slots: Uint32Array;
-  private readonly scale: number;
+  private slots!: Uint32Array;
+  /** Slots of the table as it is now (at most `capacity`). */
+  private tableSlots = 0;
+  /** Keys past which the table grows (Infinity once it is as large as the budget allows). */
+  private growAt = 0;
+  private scale = 0;
   /** Multiplier picking a group of INTEGER_RUN slots from a 32-bit hash. */
-  private readonly groupScale: number;
+  private groupScale = 0;
   private readonly integers: boolean;
 
   constructor(budgetBytes: number, integers = false) {
     this.integers = integers;
     this.capacity = Math.max(2, Math.floor(budgetBytes / SLOT_BYTES));
     this.limit = Math.max(1, Math.floor(this.capacity * MAX_LOAD));
-    this.slots = new Uint32Array(this.capacity * 3);
-    this.scale = this.capacity / 4294967296;
-    this.groupScale = Math.floor(this.capacity / INTEGER_RUN) / 4294967296;
+    this.resize(Math.min(this.capacity, INITIAL_SLOTS));
   }
 
   get full(): boolean {
     return this.size >= this.limit;
+  }
+
+  /** A table of `tableSlots` slots holding the keys of the current one, placed anew. */
+  private resize(tableSlots: number): void {
+    const old = this.slots;
+    this.slots = new Uint32Array(tableSlots * 3);
+    this.tableSlots = tableSlots;
+    this.growAt = tableSlots < this.capacity ? Math.floor(tableSlots * GROW_LOAD) : Infinity;
+    this.scale = tableSlots / 4294967296;
+    this.groupScale = Math.floor(tableSlots / INTEGER_RUN) / 4294967296;
+    if (!old) return;
+    const { size, probes } = this;
+    this.size = 0;
+    for (let at = 0; at < old.length; at += 3) {
+      const row = old[at + 2] as number;
+      if (row !== 0) this.add(old[at] as number, old[at + 1] as number, row);
+    }
+    // Moving keys is not looking them up: the counters describe the caller's keys.
+    this.size = size;
+    this.probes = probes;
   }
 
   /** The row where the fingerprint was first seen, 0 when the set does not hold it. */
@@ -144,7 +176,11 @@ export class UniqueKeySet {
    * before, 0 when it is new and was added, -1 when it is new but the set is full. Row 0 only looks it up.
    */
   add(hi: number, lo: number, row: number): number {
-    const capacity = this.capacity;
+    if (this.size >= this.growAt) {
+      // Doubling, or straight to the full size when a doubling would leave less than another half to go.
+      this.resize(this.tableSlots * 3 > this.capacity ? this.capacity : this.tableSlots * 2);
+    }
+    const capacity = this.tableSlots;
     // Hashes: the high bits pick the slot (multiply-shift), so any capacity works, not only powers of two.
     let slot: number;
     if (this.integers) {

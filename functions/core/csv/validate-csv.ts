@@ -42,9 +42,10 @@ export interface CsvValidationOptions {
 export const DEFAULT_MAX_ERRORS = 100;
 export const DEFAULT_MAX_VALUE_LENGTH = 120;
 /**
- * 24 MiB hold 2.1 M slots, so 1.57 M keys (75 % load) are checked exactly. Keys are spread over the whole
- * table, so every page of it becomes resident: the budget is what keeps a validation (Node itself is ~60 MiB)
- * under 100 MiB of RSS at any file size. A single integer key column gives a quarter of its share to a run of
+ * 24 MiB hold 2.1 M slots, so 1.57 M keys (75 % load) are checked exactly. Tables start small and double as
+ * keys come (a file of a thousand rows takes kilobytes); keys are spread over the whole table, so every page of
+ * it becomes resident: the budget is what keeps a validation (Node itself is ~60 MiB) under 100 MiB of RSS at
+ * any file size. A single integer key column gives a quarter of its share to a run of
  * increasing ids with small gaps (one byte each: 6 M ids for 24 MiB) and the rest to the table (1.18 M ids out of order).
  * Past the budget, uniqueness is `partial` and a notice says from which row.
  */

@@ -48,6 +48,17 @@ describe('IntegerKeySet', () => {
     expect(add(100_000, 200_002)).toBe(100_001);
   });
 
+  it('takes memory as the run and the table grow, not its whole budget up front', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const set = new IntegerKeySet(24 * MIB);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(200_000);
+    const add = adder(set);
+    for (let id = 1; id <= 300_000; id++) add(id, id + 1);
+    // The run's bytes (one per id) doubled as it grew: 300 000 ids take well under its 6 MiB.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(2 * MIB);
+    expect(add(299_999, 400_000)).toBe(300_000);
+  });
+
   it('absorbs small gaps into the run (ids dropped upstream), and still finds ids that fill a gap later', () => {
     const set = new IntegerKeySet(MIB);
     // Every 7th id missing, a gap across a block boundary (slots 250-261), then gaps of 16 ids.

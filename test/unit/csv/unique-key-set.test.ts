@@ -89,6 +89,17 @@ describe('UniqueKeySet', () => {
     for (const [id, row] of firstRow) expect(add(id, 99_999)).toBe(row);
   });
 
+  it('takes memory as keys come, not its whole budget up front, and finds every key after growing', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const set = new UniqueKeySet(24 * 1024 * 1024);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(100_000);
+    for (let i = 1; i <= 100_000; i++) expect(set.add(...print(`key-${i}`), i)).toBe(0);
+    // At most half full: 262 144 slots of 12 bytes (plus the smaller tables not yet collected), not 24 MiB.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(8 * 1024 * 1024);
+    for (let i = 1; i <= 100_000; i += 997) expect(set.find(...print(`key-${i}`))).toBe(i);
+    expect(set.size).toBe(100_000);
+  });
+
   it('keeps sequential integer ids at about one probe each', () => {
     const set = new UniqueKeySet(12 * 100_000, true);
     const out = new Uint32Array(2);
