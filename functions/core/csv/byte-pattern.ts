@@ -280,15 +280,26 @@ const stateMatcher = (
   };
 };
 
+const MAX_FIXED_LENGTH = 256;
+
+/**
+ * The shape of a pattern anchored at both ends whose every element is taken a fixed number of times
+ * (`^C-[0-9]{6}$`): the ASCII bytes each position accepts (a 128-entry membership table each), or null.
+ */
+export const fixedShape = (source: string): Uint8Array[] | null => {
+  const parsed = parse(source);
+  if (!parsed?.start || !parsed.end || !parsed.elements.every((e) => e.min === e.max)) return null;
+  const positions = parsed.elements.flatMap((e) => new Array<Uint8Array>(e.min).fill(e.accepts));
+  return positions.length <= MAX_FIXED_LENGTH ? positions : null;
+};
+
 /** A byte matcher for `source`, or null when it is outside the supported subset. */
 export const compileBytePattern = (source: string): BytePattern | null => {
+  const positions = fixedShape(source);
+  if (positions) return fixedMatcher(positions);
   const parsed = parse(source);
   if (!parsed) return null;
   const { elements, start, end } = parsed;
-  if (start && end && elements.every((e) => e.min === e.max)) {
-    const positions = elements.flatMap((e) => new Array<Uint8Array>(e.min).fill(e.accepts));
-    if (positions.length <= 256) return fixedMatcher(positions);
-  }
   const steps: { accepts: Uint8Array; optional: boolean; repeat: boolean }[] = [];
   for (const e of elements) {
     for (let k = 0; k < e.min; k++) steps.push({ accepts: e.accepts, optional: false, repeat: false });

@@ -9,7 +9,8 @@ import {
   K_NUMBER,
   K_STRING,
 } from './column-rules';
-import { fingerprint, integerFingerprint } from './unique-key-set';
+import { type TextReader, textReader } from './text-readers';
+import { fingerprint } from './unique-key-set';
 import {
   bytesEqual,
   scanBoolean,
@@ -27,7 +28,10 @@ const SHORT_FIELD = 24;
 
 /** Where the key columns of the record being read leave their fingerprints (owned by the validator). */
 export interface KeySlots {
+  /** Fingerprints of text keys (two words per column). */
   readonly hashes: Uint32Array;
+  /** Integer keys, as numbers: the ids' set takes them as they are, composite keys fingerprint them. */
+  readonly values: Float64Array;
   readonly present: Uint8Array;
   readonly bufs: (Buffer | null)[];
   readonly starts: Int32Array;
@@ -71,6 +75,8 @@ export class FastRecordParser {
   private readonly keys: KeySlots;
   /** Set when a typed value could contain the delimiter: such a value must then hold none. */
   private readonly typedMayOverrun: boolean;
+  /** Per column, a reader that checks a string value and finds its end in one pass (see text-readers.ts). */
+  private readonly textReaders: (TextReader | null)[];
   /** Next positions of special bytes in `cached` (its length when none), refreshed once passed. */
   private cached: Buffer | null = null;
   /** Set by `closingQuote`: the field holds doubled quotes. */
@@ -93,6 +99,9 @@ export class FastRecordParser {
     this.nullMarker = dialect.nullMarker;
     this.keys = keys;
     this.typedMayOverrun = valuesMayHold(dialect.delimiter, rules);
+    this.textReaders = rules.map((rule, c) =>
+      rule.kind === K_STRING && c < rules.length - 1 ? textReader(rule, dialect.delimiter) : null,
+    );
   }
 
   /** Returns the position after the record's line break, or -1 to leave the record to the slow path. */
@@ -143,11 +152,19 @@ export class FastRecordParser {
         p = to + 1;
         this.nextQuote = indexOrEnd(buf, this.quote, p);
       } else if (rule.kind === K_STRING) {
-        to = c === last ? end : this.fieldEnd(buf, p, end);
-        // A delimiter left in the last field means extra fields; a quote inside a field is invalid.
-        if (this.nextQuote < to) return -1;
-        if (c === last && !this.noDelimiter(buf, p, to)) return -1;
-        verdict = p === to ? -1 : rule.hasTextChecks ? checkText(rule, buf, p, to) : 0;
+        const read = this.textReaders[c] as TextReader | null;
+        to = read === null ? -1 : read(buf, p, end);
+        if (to >= 0) {
+          // A valid value, ended by a delimiter (not last): only a quote inside it can still be wrong.
+          if (this.nextQuote < to) return -1;
+          verdict = 0;
+        } else {
+          to = c === last ? end : this.fieldEnd(buf, p, end);
+          // A delimiter left in the last field means extra fields; a quote inside a field is invalid.
+          if (this.nextQuote < to) return -1;
+          if (c === last && !this.noDelimiter(buf, p, to)) return -1;
+          verdict = p === to ? -1 : rule.hasTextChecks ? checkText(rule, buf, p, to) : 0;
+        }
         p = to;
       } else {
         switch (rule.kind) {
@@ -199,7 +216,7 @@ export class FastRecordParser {
 
   private keep(rule: ColumnRule, c: number, buf: Buffer, from: number, to: number): void {
     const keys = this.keys;
-    if (rule.kind === K_INTEGER) integerFingerprint(scanned.value, keys.hashes, 2 * c);
+    if (rule.kind === K_INTEGER) keys.values[c] = scanned.value;
     else fingerprint(buf, from, to, keys.hashes, 2 * c);
     keys.present[c] = 1;
     keys.bufs[c] = buf;

@@ -74,16 +74,24 @@ export class IntegerKeySet {
     return this.table.probes;
   }
 
-  /** Returns the row where the id was seen before, 0 when it is new and was added, -1 when new but full. */
+  /** `addValue` for an id given as its fingerprint (`integerFingerprint`). */
   add(hi: number, lo: number, row: number): number {
-    const value = idOf(hi, lo);
+    return this.addValue(idOf(hi, lo), row);
+  }
+
+  /**
+   * Adds a safe integer first seen on `row`: returns the row where it was seen before, 0 when it is new and was
+   * added, -1 when new but full. Ids that extend the run never need a fingerprint.
+   */
+  addValue(value: number, row: number): number {
     const offset = value - this.first;
     if (offset >= 0 && offset < this.length) {
       const seen = this.rowAt(offset | 0);
       if (seen !== 0) return seen;
     }
     if (value >= this.tableMin && value <= this.tableMax) {
-      const seen = this.table.find(hi, lo);
+      integerFingerprint(value, this.out, 0);
+      const seen = this.table.find(this.out[0] as number, this.out[1] as number);
       if (seen !== 0) return seen;
     }
     if (this.length === 0) {
@@ -100,7 +108,7 @@ export class IntegerKeySet {
       this.append(value, row);
       return 0;
     }
-    return this.addToTable(value, hi, lo, row);
+    return this.addToTable(value, row);
   }
 
   /** Whether `value` lies just past the run (within a small gap) and its row can be stored as a step. */
@@ -155,8 +163,9 @@ export class IntegerKeySet {
     return row;
   }
 
-  private addToTable(value: number, hi: number, lo: number, row: number): number {
-    const seen = this.table.add(hi, lo, row);
+  private addToTable(value: number, row: number): number {
+    integerFingerprint(value, this.out, 0);
+    const seen = this.table.add(this.out[0] as number, this.out[1] as number, row);
     if (seen === 0) {
       if (value < this.tableMin) this.tableMin = value;
       if (value > this.tableMax) this.tableMax = value;
@@ -167,13 +176,10 @@ export class IntegerKeySet {
   /** Moves a short run's ids into the table; false (nothing moved) when the table cannot take them all. */
   private moveRunToTable(): boolean {
     if (this.table.size + this.present > this.table.limit) return false;
-    const out = this.out;
     for (let k = 0; k < this.length; k++) {
       const row = this.rowAt(k);
       if (row === 0) continue;
-      const value = this.first + k;
-      integerFingerprint(value, out, 0);
-      this.addToTable(value, out[0] as number, out[1] as number, row);
+      this.addToTable(this.first + k, row);
     }
     this.length = 0;
     this.present = 0;

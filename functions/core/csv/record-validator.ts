@@ -35,9 +35,14 @@ export interface RecordValidatorOptions {
 interface KeyCheck {
   /** Column indexes of the key, in key order. */
   readonly columns: number[];
+  /** Those of its columns that hold integers: a key of several columns fingerprints their values first. */
+  readonly integerColumns: number[];
   readonly label: string;
   readonly rule: 'unique' | 'primary-key';
-  readonly set: UniqueKeySet | IntegerKeySet;
+  /** A key of one integer column: its ids, by value. */
+  readonly ids: IntegerKeySet | null;
+  /** Any other key: its fingerprints. */
+  readonly fingerprints: UniqueKeySet | null;
   /** Last row whose key was remembered. */
   lastRow: number;
   full: boolean;
@@ -105,6 +110,7 @@ export class RecordValidator implements CsvSink {
   private readonly keyed: number[];
   private readonly keyChecks: KeyCheck[];
   private readonly keyHashes: Uint32Array;
+  private readonly keyValues: Float64Array;
   private readonly keyPresent: Uint8Array;
   private readonly keyBufs: (Buffer | null)[];
   private readonly keyStarts: Int32Array;
@@ -136,6 +142,7 @@ export class RecordValidator implements CsvSink {
     const n = this.columnCount;
     this.keyed = this.rules.filter((rule) => rule.keyed).map((rule) => rule.index);
     this.keyHashes = new Uint32Array(2 * n);
+    this.keyValues = new Float64Array(n);
     this.keyPresent = new Uint8Array(n);
     this.keyBufs = new Array<Buffer | null>(n).fill(null);
     this.keyStarts = new Int32Array(n);
@@ -151,6 +158,7 @@ export class RecordValidator implements CsvSink {
       },
       {
         hashes: this.keyHashes,
+        values: this.keyValues,
         present: this.keyPresent,
         bufs: this.keyBufs,
         starts: this.keyStarts,
@@ -180,9 +188,16 @@ export class RecordValidator implements CsvSink {
     }
     const share = plans.length > 0 ? Math.floor(this.budget / plans.length) : 0;
     return plans.map((plan) => {
-      const integers = plan.columns.length === 1 && this.rules[plan.columns[0] as number]?.kind === K_INTEGER;
-      const set = integers ? new IntegerKeySet(share) : new UniqueKeySet(share);
-      return { ...plan, set, lastRow: 0, full: false };
+      const integerColumns = plan.columns.filter((index) => this.rules[index]?.kind === K_INTEGER);
+      const ids = plan.columns.length === 1 && integerColumns.length === 1;
+      return {
+        ...plan,
+        integerColumns,
+        ids: ids ? new IntegerKeySet(share) : null,
+        fingerprints: ids ? null : new UniqueKeySet(share),
+        lastRow: 0,
+        full: false,
+      };
     });
   }
 
@@ -211,7 +226,7 @@ export class RecordValidator implements CsvSink {
         this.keyPresent[index] = 0;
         return;
       }
-      if (rule.kind === K_INTEGER) integerFingerprint(scanned.value, this.keyHashes, 2 * index);
+      if (rule.kind === K_INTEGER) this.keyValues[index] = scanned.value;
       else fingerprint(buf, start, end, this.keyHashes, 2 * index);
       this.keyPresent[index] = 1;
       this.keyTexts[index] = this.display(buf, start, end);
@@ -366,16 +381,30 @@ export class RecordValidator implements CsvSink {
       const check = checks[k] as KeyCheck;
       const columns = check.columns;
       let seen: number;
-      if (columns.length === 1) {
+      if (check.ids !== null) {
         const index = columns[0] as number;
         if (present[index] === 0) continue;
-        seen = check.set.add(hashes[2 * index] as number, hashes[2 * index + 1] as number, line);
+        seen = check.ids.addValue(this.keyValues[index] as number, line);
+      } else if (columns.length === 1) {
+        const index = columns[0] as number;
+        if (present[index] === 0) continue;
+        seen = (check.fingerprints as UniqueKeySet).add(
+          hashes[2 * index] as number,
+          hashes[2 * index + 1] as number,
+          line,
+        );
       } else {
         let complete = true;
         for (let j = 0; j < columns.length; j++) if (present[columns[j] as number] === 0) complete = false;
         if (!complete) continue;
+        for (const index of check.integerColumns)
+          integerFingerprint(this.keyValues[index] as number, hashes, 2 * index);
         combineFingerprints(hashes, columns, this.combined);
-        seen = check.set.add(this.combined[0] as number, this.combined[1] as number, line);
+        seen = (check.fingerprints as UniqueKeySet).add(
+          this.combined[0] as number,
+          this.combined[1] as number,
+          line,
+        );
       }
       if (seen === 0) check.lastRow = line;
       else if (seen > 0) this.duplicate(check, line, seen);
@@ -389,9 +418,9 @@ export class RecordValidator implements CsvSink {
     const mib = Math.round((this.budget / this.keyChecks.length / 1024 / 1024) * 100) / 100;
     const what = check.rule === 'unique' ? 'uniqueness' : 'primary key uniqueness';
     const holds =
-      check.set instanceof IntegerKeySet && check.set.runCapacity > 0
-        ? `${check.set.limit} keys out of order plus up to ${check.set.runCapacity} consecutive ids`
-        : `${check.set.limit} keys`;
+      check.ids !== null && check.ids.runCapacity > 0
+        ? `${check.ids.limit} keys out of order plus up to ${check.ids.runCapacity} consecutive ids`
+        : `${(check.ids ?? check.fingerprints)?.limit} keys`;
     this.notices.push(
       `${what} of ${check.label} is not checked after row ${check.lastRow}: its ${mib} MiB key budget holds ${holds}; duplicates of keys seen up to that row are still found`,
     );
