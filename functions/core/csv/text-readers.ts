@@ -52,13 +52,18 @@ const fixedShapeReader = (shape: Uint8Array[], delimiter: number): TextReader =>
   };
 };
 
-const allowedValueReader =
-  (values: readonly Buffer[], delimiter: number): TextReader =>
-  (buf, start, end) => {
-    for (let k = 0; k < values.length; k++) {
-      const value = values[k] as Buffer;
+/** Values are looked up by their first byte: usually one candidate, seldom more than two. */
+const allowedValueReader = (values: readonly Buffer[], delimiter: number): TextReader => {
+  const byFirstByte: Buffer[][] = Array.from({ length: 256 }, () => []);
+  for (const value of values) byFirstByte[value[0] as number]?.push(value);
+  return (buf, start, end) => {
+    const candidates = byFirstByte[buf[start] as number];
+    if (candidates === undefined) return -1;
+    for (let k = 0; k < candidates.length; k++) {
+      const value = candidates[k] as Buffer;
       const to = start + value.length;
       if (to < end && buf[to] === delimiter && bytesEqual(buf, start, to, value)) return to;
     }
     return -1;
   };
+};
