@@ -238,17 +238,31 @@ export class RecordValidator implements CsvSink {
     if (this.inHeader) return false;
     const fast = this.fast;
     const keys = this.keyChecks.length > 0;
+    // The usual contract has one key, an integer id: checked here without the general loop.
+    const ids = this.keyChecks.length === 1 ? (this.keyChecks[0] as KeyCheck) : null;
+    const idsSet = ids?.ids ?? null;
+    const idColumn = ids?.columns[0] ?? 0;
     let at = start;
     let lines = 0;
+    let records = 0;
     for (;;) {
       const end = fast.parse(buf, at);
       if (end < 0) break;
-      this.records++;
-      this.rows++;
-      if (keys) this.checkKeys(line + lines);
+      records++;
+      if (idsSet !== null) {
+        if (this.keyPresent[idColumn] !== 0) {
+          const row = line + lines;
+          const seen = idsSet.addValue(this.keyValues[idColumn] as number, row);
+          this.keyOutcome(ids as KeyCheck, row, seen);
+        }
+      } else if (keys) {
+        this.checkKeys(line + lines);
+      }
       lines += fast.lines;
       at = end;
     }
+    this.records += records;
+    this.rows += records;
     for (const index of this.keyed) this.keyPresent[index] = 0;
     extent.end = at;
     extent.lines = lines;
@@ -406,10 +420,15 @@ export class RecordValidator implements CsvSink {
           line,
         );
       }
-      if (seen === 0) check.lastRow = line;
-      else if (seen > 0) this.duplicate(check, line, seen);
-      else if (!check.full) this.keysFull(check);
+      this.keyOutcome(check, line, seen);
     }
+  }
+
+  /** What adding the key of `line` to its set said: new (remembered), seen before (`seen` is that row), or full. */
+  private keyOutcome(check: KeyCheck, line: number, seen: number): void {
+    if (seen === 0) check.lastRow = line;
+    else if (seen > 0) this.duplicate(check, line, seen);
+    else if (!check.full) this.keysFull(check);
   }
 
   private keysFull(check: KeyCheck): void {
