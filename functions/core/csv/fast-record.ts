@@ -26,7 +26,7 @@ const CR = 13;
 /** Unquoted text fields are scanned byte by byte up to this length, past it with the native `indexOf`. */
 const SHORT_FIELD = 24;
 
-/** Where the key columns of the record being read leave their fingerprints (owned by the validator). */
+/** Where the key columns of the record being read leave their fingerprints or values (owned by the validator). */
 export interface KeySlots {
   /** Fingerprints of text keys (two words per column). */
   readonly hashes: Uint32Array;
