@@ -63,8 +63,10 @@ export class DuckDbBench {
         Promise.reject(new Error(`DuckDB's process exited (code ${code})`)),
       ),
     ]);
-    if (!(message as { ready?: boolean }).ready)
+    if (!(message as { ready?: boolean }).ready) {
+      child.kill();
       throw new Error(`DuckDB's process said ${JSON.stringify(message)}`);
+    }
     return new DuckDbBench(child);
   }
 
@@ -83,7 +85,10 @@ export class DuckDbBench {
   private run(sql: string, bytes: number): Promise<DuckDbRun> {
     const id = this.nextId++;
     return new Promise<DuckDbRun>((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`DuckDB's process exited (code ${code})`));
+      const onExit = (code: number | null) => {
+        this.child.off('message', onMessage);
+        reject(new Error(`DuckDB's process exited (code ${code})`));
+      };
       const onMessage = (reply: Reply) => {
         if (reply.id !== id) return;
         this.child.off('message', onMessage);

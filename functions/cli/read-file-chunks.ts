@@ -13,9 +13,9 @@ export const READ_CHUNK_BYTES = 1024 * 1024;
  * the external memory that piles up forces a full garbage collection every few tens of megabytes; here a
  * file of any size costs two buffers.
  *
- * A chunk is only valid until the next one is requested: its bytes are then overwritten. Each chunk is a new
- * view object, so a consumer that caches per-chunk state by identity (the CSV fast path does) sees a new
- * chunk. `validateCsv` copies whatever it keeps across chunks (a field cut at a chunk boundary).
+ * A chunk is only valid until the next one is requested: its bytes are then overwritten. `validateCsv` copies
+ * whatever it keeps across chunks (a field cut at a chunk boundary, a key shown in an error) and numbers the
+ * chunks it is given rather than telling them apart by object.
  */
 export async function* readFileChunks(
   path: string,
@@ -24,13 +24,19 @@ export async function* readFileChunks(
   const file = await open(path, 'r');
   const buffers = [Buffer.allocUnsafeSlow(chunkBytes), Buffer.allocUnsafeSlow(chunkBytes)];
   let current = 0;
-  let reading = file.read(buffers[current] as Buffer, 0, chunkBytes, null);
+  const readNext = () => {
+    const read = file.read(buffers[current] as Buffer, 0, chunkBytes, null);
+    // A failure surfaces when the caller asks for that chunk; until then it must not count as unhandled.
+    read.catch(() => undefined);
+    return read;
+  };
+  let reading = readNext();
   try {
     for (;;) {
       const { bytesRead, buffer } = await reading;
       if (bytesRead === 0) return;
       current ^= 1;
-      reading = file.read(buffers[current] as Buffer, 0, chunkBytes, null);
+      reading = readNext();
       yield buffer.subarray(0, bytesRead);
     }
   } finally {

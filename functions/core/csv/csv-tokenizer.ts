@@ -21,9 +21,10 @@ export interface CsvSink {
    * Optional fast path, offered at the start of a record in a chunk of valid UTF-8: consume whole records
    * from `buf[start]` (on line `line`) on, each ending with a line break inside this chunk, fill `extent`
    * and return true; or return false, having consumed nothing. The record where it stops is then passed
-   * field by field.
+   * field by field. `chunk` numbers the chunks: what a sink learnt about `buf` (where its next line break
+   * is…) holds while the number stays the same, whatever the object, since a source may refill one buffer.
    */
-  fastRecords?(buf: Buffer, start: number, line: number, extent: RecordExtent): boolean;
+  fastRecords?(buf: Buffer, start: number, line: number, extent: RecordExtent, chunk: number): boolean;
 }
 
 /** What a sink's fast path consumed. */
@@ -93,6 +94,8 @@ export class CsvTokenizer {
   private readonly extent: RecordExtent = { end: 0, lines: 1 };
   /** Where the fast path last stopped in the current chunk (-1: nowhere). */
   private fastStoppedAt = -1;
+  /** Chunks scanned so far: the current chunk's number for the fast path. */
+  private chunks = 0;
   private readonly delimiter: number;
   private readonly quote: number;
 
@@ -185,6 +188,7 @@ export class CsvTokenizer {
     let state = this.state;
     this.dirtyChunk = !isCleanChunk(buf, state === S_UNQUOTED || state === S_QUOTED);
     this.fastStoppedAt = -1;
+    this.chunks++;
     // Next position (n when none) of each special byte, found by the native `indexOf` and refreshed only once
     // the scan has passed it: per field this costs about one call, for the delimiter.
     let nextDelimiter = -1;
@@ -199,7 +203,7 @@ export class CsvTokenizer {
       if (state === S_FIELD) {
         if (!this.inRecord) {
           if (this.fast && !this.dirtyChunk && i !== this.fastStoppedAt) {
-            if ((this.sink as Required<CsvSink>).fastRecords(buf, i, this.line, this.extent)) {
+            if ((this.sink as Required<CsvSink>).fastRecords(buf, i, this.line, this.extent, this.chunks)) {
               this.line += this.extent.lines;
               i = this.extent.end;
               // The fast path stopped at this record: do not offer it again.

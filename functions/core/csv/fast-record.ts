@@ -77,8 +77,8 @@ export class FastRecordParser {
   private readonly typedMayOverrun: boolean;
   /** Per column, a reader that checks a string value and finds its end in one pass (see text-readers.ts). */
   private readonly textReaders: (TextReader | null)[];
-  /** Next positions of special bytes in `cached` (its length when none), refreshed once passed. */
-  private cached: Buffer | null = null;
+  /** The chunk (its number) the next positions of special bytes below are in (its length when none). */
+  private chunk = -1;
   /** Set by `closingQuote`: the field holds doubled quotes. */
   private escaped = false;
   /** Physical lines of the last record `parse` accepted (more than 1 with line breaks inside quotes). */
@@ -104,10 +104,13 @@ export class FastRecordParser {
     );
   }
 
-  /** Returns the position after the record's line break, or -1 to leave the record to the slow path. */
-  parse(buf: Buffer, start: number): number {
-    if (buf !== this.cached) {
-      this.cached = buf;
+  /**
+   * Returns the position after the record's line break, or -1 to leave the record to the slow path. `chunk`
+   * numbers `buf`'s content (see CsvSink.fastRecords): positions found in a chunk are reused until it changes.
+   */
+  parse(buf: Buffer, start: number, chunk: number): number {
+    if (chunk !== this.chunk) {
+      this.chunk = chunk;
       this.nextDelimiter = -1;
       this.nextLf = -1;
       this.nextCr = -1;

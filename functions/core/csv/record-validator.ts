@@ -234,7 +234,7 @@ export class RecordValidator implements CsvSink {
   }
 
   /** Fast path (see FastRecordParser): as many whole plain, valid records as follow each other. */
-  fastRecords(buf: Buffer, start: number, line: number, extent: RecordExtent): boolean {
+  fastRecords(buf: Buffer, start: number, line: number, extent: RecordExtent, chunk: number): boolean {
     if (this.inHeader) return false;
     const fast = this.fast;
     const keys = this.keyChecks.length > 0;
@@ -246,7 +246,7 @@ export class RecordValidator implements CsvSink {
     let lines = 0;
     let records = 0;
     for (;;) {
-      const end = fast.parse(buf, at);
+      const end = fast.parse(buf, at, chunk);
       if (end < 0) break;
       records++;
       if (idsSet !== null) {

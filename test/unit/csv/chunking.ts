@@ -29,10 +29,11 @@ export interface Chunking {
   name: string;
   sizes: (length: number) => number[];
   /**
-   * Chunks are views of one buffer that is wiped and refilled when the next chunk is asked for, as
-   * `readFileChunks` (mesh validate's reader) does: whatever a consumer keeps past its chunk is garbage then.
+   * Chunks share one buffer that is wiped and refilled when the next chunk is asked for, as `readFileChunks`
+   * (mesh validate's reader) does: whatever a consumer keeps past its chunk is garbage then. `views`: each
+   * chunk a new view of it; `object`: the very same object for every full chunk.
    */
-  reused?: boolean;
+  reused?: 'views' | 'object';
 }
 
 const fixed = (size: number): Chunking => ({
@@ -63,7 +64,9 @@ export const CHUNKINGS: Chunking[] = [
   fixed(7),
   random(1, 16),
   random(2, 64),
-  { ...random(4, 64), name: 'random chunks (seed 4, up to 64) in one reused buffer', reused: true },
+  { ...random(4, 64), name: 'random chunks (seed 4, up to 64) in one reused buffer', reused: 'views' },
+  { ...fixed(250), name: '250-byte chunks, all one reused object', reused: 'object' },
+  { ...fixed(97), name: '97-byte chunks, all one reused object', reused: 'object' },
 ];
 
 /** Larger inputs: cutting them into bytes would only make the tests slow. */
@@ -72,7 +75,8 @@ export const BIG_CHUNKINGS: Chunking[] = [
   fixed(65_536),
   fixed(16_381),
   random(3, 100_000),
-  { ...fixed(65_536), name: '65536-byte chunks in one reused buffer', reused: true },
+  { ...fixed(65_536), name: '65536-byte chunks in one reused buffer', reused: 'views' },
+  { ...fixed(16_381), name: '16381-byte chunks, all one reused object', reused: 'object' },
 ];
 
 /**
@@ -90,7 +94,9 @@ export async function* chunked(input: string | Uint8Array, chunking: Chunking = 
     if (shared) {
       shared.fill(0xff);
       shared.set(piece);
-      yield shared.subarray(0, piece.length);
+      yield chunking.reused === 'object' && piece.length === shared.length
+        ? shared
+        : shared.subarray(0, piece.length);
     } else {
       yield piece.slice();
     }

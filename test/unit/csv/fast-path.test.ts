@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Column } from '../../../functions/core/contracts/data-contract';
+import { compileColumns } from '../../../functions/core/csv/column-rules';
+import { FastRecordParser } from '../../../functions/core/csv/fast-record';
 import { validateCsv } from '../../../functions/core/csv/validate-csv';
 import {
   CHUNKINGS,
@@ -185,5 +187,24 @@ describe('fast path and slow path agree', () => {
     expect(results[1]).toEqual(results[0]);
     expect(results[2]).toEqual(results[0]);
     expect(results[0]?.rows).toBeGreaterThan(1400);
+  });
+
+  it('reads a buffer refilled in place anew: what it knew of the old content goes with the chunk number', () => {
+    const rules = compileColumns([column('id', 'integer'), column('s')], []);
+    const keys = {
+      hashes: new Uint32Array(4),
+      values: new Float64Array(2),
+      present: new Uint8Array(2),
+      bufs: [null, null],
+      starts: new Int32Array(2),
+      ends: new Int32Array(2),
+    };
+    const parser = new FastRecordParser(rules, { delimiter: 44, quote: 34, nullMarker: null }, keys);
+    const buf = Buffer.from('1,abc\n22,x\n33,y\n');
+    expect(parser.parse(buf, 0, 1)).toBe(6);
+    // The same object, new content: its first line break is now at 3, not at 5.
+    buf.write('7,z\n8,tt\n9,uuuuu\n');
+    expect(parser.parse(buf, 0, 2)).toBe(4);
+    expect(parser.parse(buf, 4, 2)).toBe(9);
   });
 });
