@@ -43,11 +43,12 @@ export const DEFAULT_MAX_ERRORS = 100;
 export const DEFAULT_MAX_VALUE_LENGTH = 120;
 /**
  * 24 MiB hold 2.1 M slots, so 1.57 M keys (75 % load) are checked exactly. Tables start small and double as
- * keys come (a file of a thousand rows takes kilobytes); keys are spread over the whole table, so every page of
- * it becomes resident: the budget is what keeps a validation (Node itself is ~60 MiB) under 100 MiB of RSS at
- * any file size. A single integer key column gives a quarter of its share to a run of
- * increasing ids with small gaps (one byte each: 6 M ids for 24 MiB) and the rest to the table (1.18 M ids out of order).
- * Past the budget, uniqueness is `partial` and a notice says from which row.
+ * keys come (a file of a thousand rows takes kilobytes), up to 65,536 slots; past 32,768 keys a table takes
+ * its full size at once. Keys are spread over the whole table, so every page of it becomes resident: the
+ * budget is what keeps a validation (Node itself is ~60 MiB) under 100 MiB of RSS at any file size. A single
+ * integer key column gives a quarter of its share to a run of increasing ids with small gaps (one byte each:
+ * 6 M ids for 24 MiB) and the rest to the table (1.18 M ids out of order). Past the budget, uniqueness is
+ * `partial` and a notice says from which row.
  */
 export const DEFAULT_UNIQUE_KEY_BUDGET = 24 * 1024 * 1024;
 
