@@ -382,7 +382,6 @@ export class RecordValidator implements CsvSink {
     this.pendingCount = 0;
     for (const index of this.keyed) {
       this.keyPresent[index] = 0;
-      this.keyBufs[index] = null;
       this.keyTexts[index] = null;
     }
   }

@@ -18,7 +18,7 @@ const RUN_BITS = 2;
 /** What a probe of a slot holding another key returns. */
 const TAKEN = -2;
 /**
- * Slots a table starts with; it doubles as keys come, up to what its budget holds. Allocating the whole budget
+ * Slots a table starts with; it doubles as keys come (see LAST_DOUBLING_SLOTS). Allocating the whole budget
  * up front cost every validation a 24 MiB zero-fill whenever the allocator reused memory (all of it resident
  * then, and up to 50 ms, for a file of ten rows).
  */
@@ -113,8 +113,8 @@ export const combineFingerprints = (parts: Uint32Array, order: readonly number[]
 
 /**
  * A set of 64-bit fingerprints with the row where each was first seen, in one typed array that doubles (and
- * rehashes) at half load while small, then takes the size the budget allows. Linear probing; at full size it refuses new
- * keys past 75 % load.
+ * rehashes) at half load while small, then takes the size the budget allows. Linear probing; at full size it
+ * refuses new keys past 75 % load.
  *
  * Integer keys are stored exactly but placed by a multiplicative scramble of their value. Placing them at
  * `value mod capacity` (sequential, cache-friendly) turned ids past the capacity into walks along one solid run
