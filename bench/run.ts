@@ -163,6 +163,14 @@ const bench = async (workDir: string): Promise<void> => {
 
   const subscriptionCount = Number(args.subscriptions ?? (args.quick ? 100 : 1000));
   progress(`${subscriptionCount} webhook subscriptions: Version Published → last delivery (local platform)`);
+  // The platform runs in this process, so it gets the young generation `npm start` gives it only if
+  // `npm run bench` started the process (see bin/mesh.mjs).
+  if (
+    ![...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')].some((flag) =>
+      flag.startsWith('--max-semi-space-size'),
+    )
+  )
+    progress('started without `npm run bench`: no --max-semi-space-size as `npm start` gives the platform');
   let fanOut: FanOutLatency | undefined;
   let fanOutError: string | undefined;
   try {
