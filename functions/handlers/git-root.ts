@@ -15,7 +15,12 @@ import { syncGitopsSubscriptions } from '../core/notifications/gitops-subscripti
 import { notificationSettingsFor } from '../core/notifications/notification-deps';
 import type { WebhookConfig } from '../core/webhooks/interpret-webhook';
 import type { GitProvider } from '../ports/git-provider';
-import { createDynamoClient, createEventsClient, createLocationProbe } from '../shared/clients';
+import {
+  createDynamoClient,
+  createDynamoLowLevelClient,
+  createEventsClient,
+  createLocationProbe,
+} from '../shared/clients';
 import { type GitEnv, GitEnvSchema, parseEnv, WebhookSecretsSchema } from '../shared/env';
 import { logger } from '../shared/logger';
 import * as z from '../shared/zod';
@@ -56,7 +61,10 @@ export const buildGitOpsDeps = async (env: NodeJS.ProcessEnv = process.env): Pro
   const clock = () => new Date();
   // GitOps subscriptions end in the same records as the API's, through the same use case.
   const subscriptionDeps = {
-    subscriptions: new DynamoDbSubscriptionStore(dynamo, config.TABLE_NAME),
+    subscriptions: new DynamoDbSubscriptionStore(
+      { document: dynamo, lowLevel: createDynamoLowLevelClient(env) },
+      config.TABLE_NAME,
+    ),
     registry,
     events,
     clock,

@@ -9,7 +9,12 @@ import { SqsDeliveryQueue } from '../adapters/sqs/sqs-delivery-queue';
 import { ConfigurationError } from '../core/errors';
 import { type NotificationDeps, notificationSettingsFor } from '../core/notifications/notification-deps';
 import type { DeliveryQueue } from '../ports/delivery-queue';
-import { createDynamoClient, createEventsClient, withoutSdkLogging } from '../shared/clients';
+import {
+  createDynamoClient,
+  createDynamoLowLevelClient,
+  createEventsClient,
+  withoutSdkLogging,
+} from '../shared/clients';
 import { NotificationEnvSchema, parseEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 
@@ -31,7 +36,10 @@ export const buildNotificationDeps = (
       : unavailableQueue);
   return {
     registry: new DynamoDbRegistry(dynamo, config.TABLE_NAME),
-    subscriptions: new DynamoDbSubscriptionStore(dynamo, config.TABLE_NAME),
+    subscriptions: new DynamoDbSubscriptionStore(
+      { document: dynamo, lowLevel: createDynamoLowLevelClient(env) },
+      config.TABLE_NAME,
+    ),
     queue,
     channels: buildChannelRouter({
       mode: config.NOTIFY_MODE,

@@ -58,6 +58,19 @@ export const createDynamoClient = (env: NodeJS.ProcessEnv) =>
     { marshallOptions: { removeUndefinedValues: true } },
   );
 
+/**
+ * The low-level DynamoDB client, its middleware stack resolved once per command class (`cacheMiddleware`): for
+ * the calls made once per delivery (see SubscriptionStoreClients). The document client refuses the option.
+ */
+export const createDynamoLowLevelClient = (env: NodeJS.ProcessEnv) =>
+  withoutSdkLogging(
+    new DynamoDBClient({
+      ...commonConfig(env),
+      ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { endpoint: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
+      cacheMiddleware: true,
+    }),
+  );
+
 export const createEventsClient = (env: NodeJS.ProcessEnv) =>
   withoutSdkLogging(
     new EventBridgeClient({

@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -23,9 +24,14 @@ describe('Class: DynamoDbSubscriptionStore (against dynalite)', () => {
   let now: Date;
 
   beforeEach(async () => {
-    ({ documentClient, tableName } = await freshRegistryTable());
+    let lowLevelClient: DynamoDBClient;
+    ({ documentClient, lowLevelClient, tableName } = await freshRegistryTable());
     now = new Date('2026-11-22T10:00:00.000Z');
-    store = new DynamoDbSubscriptionStore(documentClient, tableName, () => now);
+    store = new DynamoDbSubscriptionStore(
+      { document: documentClient, lowLevel: lowLevelClient },
+      tableName,
+      () => now,
+    );
   });
 
   const later = (ms: number) => {

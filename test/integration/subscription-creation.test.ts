@@ -29,8 +29,8 @@ describe('Subscription creation (store on dynalite)', () => {
   let deps: Parameters<typeof createSubscription>[0];
 
   beforeEach(async () => {
-    const { documentClient, tableName } = await freshRegistryTable();
-    store = new DynamoDbSubscriptionStore(documentClient, tableName);
+    const { documentClient, lowLevelClient, tableName } = await freshRegistryTable();
+    store = new DynamoDbSubscriptionStore({ document: documentClient, lowLevel: lowLevelClient }, tableName);
     const registry = new DynamoDbRegistry(documentClient, tableName);
     await registry.putProduct(aProduct({ id: 'orders' }), undefined);
     published = [];

@@ -19,5 +19,12 @@ export const freshRegistryTable = async () => {
     tableName,
     client,
     documentClient: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    /** What createDynamoLowLevelClient builds: the middleware stack cached per command class. */
+    lowLevelClient: new DynamoDBClient({
+      endpoint: inject('dynamoEndpoint'),
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+      cacheMiddleware: true,
+    }),
   };
 };

@@ -1,7 +1,14 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
-  BatchWriteCommand,
+  type AttributeValue,
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -9,6 +16,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   type NotificationType,
   NotificationTypeSchema,
@@ -84,6 +92,22 @@ const deliveriesGsi1 = (
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
+/** A plain object as DynamoDB attribute values (what the document client does for its commands). */
+const toItem = (value: Record<string, unknown>): Record<string, AttributeValue> =>
+  marshall(value, { removeUndefinedValues: true });
+
+/**
+ * The store's two clients. `lowLevel` carries the calls made once per notification or per delivery batch
+ * (the ledger's claims and records, the batch reads of subscriptions): built with `cacheMiddleware`, it
+ * resolves its middleware stack once per command class, where the document client (which refuses that option)
+ * resolves its own and the wrapped command's on every call. Against dynalite that was 0.55 ms of client CPU per
+ * conditional put instead of 0.72 ms (six rounds of 2,000 each), a tenth of a 1,000-webhook fan-out's.
+ */
+export interface SubscriptionStoreClients {
+  document: DynamoDBDocumentClient;
+  lowLevel: DynamoDBClient;
+}
+
 /**
  * Sends a batch request, then what DynamoDB left unprocessed (throttling), backing off, until nothing is left
  * or the retries run out. `send` returns the unprocessed part.
@@ -115,11 +139,17 @@ const untilProcessed = async <T>(first: T[], left: string, send: (pending: T[]) 
  * notification and subscription, moved only by conditional writes; entries expire (TTL) after 90 days.
  */
 export class DynamoDbSubscriptionStore implements SubscriptionStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly lowLevel: DynamoDBClient;
+
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    clients: SubscriptionStoreClients,
     private readonly tableName: string,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.client = clients.document;
+    this.lowLevel = clients.lowLevel;
+  }
 
   async create(subscription: Subscription): Promise<{ created: boolean; subscription: Subscription }> {
     const record = SubscriptionSchema.parse(subscription);
@@ -350,10 +380,10 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     // Most claims are a notification's first: a put that only checks the entry is new, lighter than the update
     // that counts attempts and judges leases, which runs when there is an entry already.
     try {
-      await this.client.send(
-        new PutCommand({
+      await this.lowLevel.send(
+        new PutItemCommand({
           TableName: this.tableName,
-          Item: {
+          Item: toItem({
             ...key,
             ...delivery,
             status: 'in-progress',
@@ -363,7 +393,7 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
             gsi1pk: gsi1[':gsi1pk'],
             gsi1sk: gsi1[':gsi1sk'],
             expiresAt,
-          },
+          }),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -372,10 +402,10 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
       if (!isConditionFailure(error)) throw error;
     }
     try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
+      const { Attributes } = await this.lowLevel.send(
+        new UpdateItemCommand({
           TableName: this.tableName,
-          Key: key,
+          Key: toItem(key),
           UpdateExpression:
             'SET #status = :inProgress, attempts = if_not_exists(attempts, :zero) + :one, leaseUntil = :lease, ' +
             'updatedAt = :now, subscriptionId = :subscriptionId, notificationId = :notificationId, ' +
@@ -383,7 +413,7 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
           ConditionExpression:
             'attribute_not_exists(pk) OR #status = :failed OR (#status = :inProgress AND leaseUntil < :nowMs)',
           ExpressionAttributeNames: { '#status': 'status', '#type': 'type' },
-          ExpressionAttributeValues: {
+          ExpressionAttributeValues: toItem({
             ':inProgress': 'in-progress',
             ':failed': 'failed',
             ':zero': 0,
@@ -397,20 +427,20 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
             ':type': delivery.type,
             ':expiresAt': expiresAt,
             ...gsi1,
-          },
+          }),
           ReturnValues: 'ALL_NEW',
         }),
       );
-      const { attempts, lastError } = DeliveryItemSchema.parse(Attributes);
+      const { attempts, lastError } = DeliveryItemSchema.parse(Attributes && unmarshall(Attributes));
       return { status: 'claimed', attempts, ...(lastError === undefined ? {} : { lastError }) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    const { Item } = await this.lowLevel.send(
+      new GetItemCommand({ TableName: this.tableName, Key: toItem(key), ConsistentRead: true }),
     );
     // Failed or released between our write and this read: report in-progress, and let the retry claim it.
-    return Item && DeliveryItemSchema.parse(Item).status === 'delivered'
+    return Item && DeliveryItemSchema.parse(unmarshall(Item)).status === 'delivered'
       ? { status: 'delivered' }
       : { status: 'in-progress' };
   }
@@ -426,11 +456,11 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     const expiresAt = Math.floor(now.getTime() / 1000) + DELIVERY_TTL_SECONDS;
     // One request may not name a key twice.
     const byKey = new Map(deliveries.map((d) => [`${d.subscriptionId}|${d.notificationId}`, d]));
-    const puts: { PutRequest: { Item: Record<string, unknown> } }[] = [...byKey.values()].map((d) => {
+    const puts: { PutRequest: { Item: Record<string, AttributeValue> } }[] = [...byKey.values()].map((d) => {
       const gsi1 = deliveriesGsi1('delivered', updatedAt, d.subscriptionId, d.notificationId);
       return {
         PutRequest: {
-          Item: {
+          Item: toItem({
             ...deliveryKey(d.subscriptionId, d.notificationId),
             subscriptionId: d.subscriptionId,
             notificationId: d.notificationId,
@@ -443,7 +473,7 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
             gsi1pk: gsi1[':gsi1pk'],
             gsi1sk: gsi1[':gsi1sk'],
             expiresAt,
-          },
+          }),
         },
       };
     });
@@ -452,8 +482,8 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
         puts.slice(start, start + BATCH_WRITE_LIMIT),
         'deliveries unrecorded',
         async (pending) => {
-          const { UnprocessedItems } = await this.client.send(
-            new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+          const { UnprocessedItems } = await this.lowLevel.send(
+            new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } }),
           );
           return (UnprocessedItems?.[this.tableName] ?? []).flatMap((request) =>
             request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
@@ -468,23 +498,23 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     const now = this.now();
     const updatedAt = now.toISOString();
     try {
-      await this.client.send(
-        new UpdateCommand({
+      await this.lowLevel.send(
+        new UpdateItemCommand({
           TableName: this.tableName,
-          Key: deliveryKey(subscriptionId, notificationId),
+          Key: toItem(deliveryKey(subscriptionId, notificationId)),
           UpdateExpression:
             'SET #status = :failed, updatedAt = :now, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, expiresAt = :expiresAt, ' +
             'lastError = :error REMOVE leaseUntil',
           ConditionExpression: 'attribute_exists(pk) AND #status <> :delivered',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
+          ExpressionAttributeValues: toItem({
             ':failed': 'failed',
             ':now': updatedAt,
             ':delivered': 'delivered',
             ':expiresAt': Math.floor(now.getTime() / 1000) + DELIVERY_TTL_SECONDS,
             ':error': error.slice(0, MAX_ERROR_LENGTH),
             ...deliveriesGsi1('failed', updatedAt, subscriptionId, notificationId),
-          },
+          }),
         }),
       );
     } catch (caught) {
@@ -553,7 +583,7 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
 
   /** Every item of `keys` that exists, read in requests of 100 keys, a few of them at once. */
   private async batchGet(keys: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
-    const chunks: Record<string, unknown>[][] = [];
+    const chunks: { pk: string; sk: string }[][] = [];
     for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
       chunks.push(keys.slice(start, start + BATCH_GET_LIMIT));
     }
@@ -566,15 +596,15 @@ export class DynamoDbSubscriptionStore implements SubscriptionStore {
     return items;
   }
 
-  private async readChunk(keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  private async readChunk(keys: { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    await untilProcessed(keys, 'subscriptions unread', async (pending) => {
-      const { Responses, UnprocessedKeys } = await this.client.send(
-        new BatchGetCommand({
+    await untilProcessed(keys.map(toItem), 'subscriptions unread', async (pending) => {
+      const { Responses, UnprocessedKeys } = await this.lowLevel.send(
+        new BatchGetItemCommand({
           RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
         }),
       );
-      items.push(...(Responses?.[this.tableName] ?? []));
+      for (const item of Responses?.[this.tableName] ?? []) items.push(unmarshall(item));
       return UnprocessedKeys?.[this.tableName]?.Keys ?? [];
     });
     return items;
