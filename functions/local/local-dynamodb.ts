@@ -11,7 +11,7 @@ import { registryCreateTableInput } from '../adapters/dynamodb/table-definition'
 import * as z from '../shared/zod';
 
 const ServerMessageSchema = z.union([
-  z.object({ listening: z.number() }),
+  z.object({ listening: z.number(), tableCache: z.optional(z.boolean()) }),
   z.object({ error: z.object({ code: z.optional(z.string()), message: z.string() }) }),
 ]);
 
@@ -57,6 +57,8 @@ export const startLocalDynamoDb = async (options: {
     endpoint: `http://127.0.0.1:${answer.data.listening}`,
     port: answer.data.listening,
     pid: child.pid,
+    /** Whether the server caches its tables' descriptions (see dynamodb-server-process.mjs). */
+    tableCache: answer.data.tableCache === true,
     close: async () => {
       stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
