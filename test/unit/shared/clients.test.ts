@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import {
@@ -25,12 +27,16 @@ describe('SDK clients', () => {
   );
 
   it('the low-level DynamoDB client resolves its middleware stack once per command class', async () => {
+    // A server that answers every request with an item-less GetItem response.
+    const server = createServer((_, response) => {
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const client = createDynamoLowLevelClient({
       ...env,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
-      // Nothing listens there: each call fails fast, after its middleware stack was resolved.
-      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     });
     let resolved = 0;
     const get = () => {
@@ -40,12 +46,13 @@ describe('SDK clients', () => {
         resolved += 1;
         return resolve(...args);
       };
-      return client.send(command).catch((error: unknown) => error);
+      return client.send(command);
     };
-    await get();
-    await get();
+    const answers = [await get(), await get()];
     client.destroy();
+    server.close();
 
+    expect(answers.map((answer) => answer.Item)).toEqual([undefined, undefined]);
     expect(resolved).toBe(1);
   });
 });
