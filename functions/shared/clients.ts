@@ -47,29 +47,22 @@ export const createS3Client = (env: NodeJS.ProcessEnv) =>
     }),
   );
 
+const dynamoConfig = (env: NodeJS.ProcessEnv) => ({
+  ...commonConfig(env),
+  ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { endpoint: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
+});
+
 export const createDynamoClient = (env: NodeJS.ProcessEnv) =>
-  DynamoDBDocumentClient.from(
-    withoutSdkLogging(
-      new DynamoDBClient({
-        ...commonConfig(env),
-        ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { endpoint: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
-      }),
-    ),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  DynamoDBDocumentClient.from(withoutSdkLogging(new DynamoDBClient(dynamoConfig(env))), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
 
 /**
  * The low-level DynamoDB client, its middleware stack resolved once per command class (`cacheMiddleware`): for
  * the calls made once per delivery (see SubscriptionStoreClients). The document client refuses the option.
  */
 export const createDynamoLowLevelClient = (env: NodeJS.ProcessEnv) =>
-  withoutSdkLogging(
-    new DynamoDBClient({
-      ...commonConfig(env),
-      ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { endpoint: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
-      cacheMiddleware: true,
-    }),
-  );
+  withoutSdkLogging(new DynamoDBClient({ ...dynamoConfig(env), cacheMiddleware: true }));
 
 export const createEventsClient = (env: NodeJS.ProcessEnv) =>
   withoutSdkLogging(

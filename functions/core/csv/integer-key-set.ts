@@ -23,12 +23,6 @@ const MAX_GAP = 16;
 /** Slots the run starts with; it doubles as the run grows, up to `runCapacity` (see UniqueKeySet's INITIAL_SLOTS). */
 const INITIAL_RUN_SLOTS = 64 * BLOCK;
 
-/** The safe integer stored in a fingerprint by `integerFingerprint`. */
-const idOf = (hi: number, lo: number): number => {
-  const magnitude = (hi & 0x7fffffff) * 4294967296 + lo;
-  return hi & 0x80000000 ? -magnitude : magnitude;
-};
-
 /**
  * A set of safe integers with the row where each was first seen, in bounded memory. Same contract as
  * `UniqueKeySet.add`, which it uses for the ids that do not extend the run.
@@ -72,11 +66,6 @@ export class IntegerKeySet {
   /** Slots the hash table inspected (the run needs none). */
   get probes(): number {
     return this.table.probes;
-  }
-
-  /** `addValue` for an id given as its fingerprint (`integerFingerprint`). */
-  add(hi: number, lo: number, row: number): number {
-    return this.addValue(idOf(hi, lo), row);
   }
 
   /**

@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { IntegerKeySet } from '../../../functions/core/csv/integer-key-set';
-import { integerFingerprint } from '../../../functions/core/csv/unique-key-set';
 
 const MIB = 1024 * 1024;
 
-const adder = (set: IntegerKeySet) => {
-  const out = new Uint32Array(2);
-  return (id: number, row: number): number => {
-    integerFingerprint(id, out, 0);
-    return set.add(out[0] as number, out[1] as number, row);
-  };
-};
+const adder =
+  (set: IntegerKeySet) =>
+  (id: number, row: number): number =>
+    set.addValue(id, row);
 
 /** Adds ids on consecutive rows (from row 2) and checks every answer against a Map. */
 const crossCheck = (set: IntegerKeySet, ids: readonly number[], rowOf = (i: number) => i + 2) => {
